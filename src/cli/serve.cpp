@@ -1,0 +1,78 @@
+#include "cli/serve.h"
+
+#include <cstdio>
+#include <string>
+
+#include "api/health.h"
+#include "cli/runtime.h"
+#include "http/server.h"
+
+namespace parley {
+namespace {
+
+// Store statistics for /metrics: commit latency and group sizes.
+void render_store_stats(const Store& store, std::string& out) {
+  StoreStats stats = store.stats();
+  static constexpr const char* kBatchLabels[] = {"1", "4", "16", "64", "+Inf"};
+  static constexpr const char* kLatencyLabels[] = {"0.0001", "0.00025", "0.0005", "0.001", "0.0025",
+                                                   "0.005",  "0.01",    "0.025",  "0.1",   "+Inf"};
+  out += "# HELP parley_store_commit_seconds Time spent committing a write transaction.\n";
+  out += "# TYPE parley_store_commit_seconds histogram\n";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < 10; ++i) {
+    cumulative += stats.commit_latency_buckets[i];
+    out += "parley_store_commit_seconds_bucket{le=\"" + std::string(kLatencyLabels[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  out += "parley_store_commit_seconds_sum " +
+         std::to_string(static_cast<double>(stats.commit_micros_sum) / 1e6) + "\n";
+  out += "parley_store_commit_seconds_count " + std::to_string(stats.commits) + "\n";
+  out += "# HELP parley_store_commit_batch_size Writes acknowledged per commit.\n";
+  out += "# TYPE parley_store_commit_batch_size histogram\n";
+  cumulative = 0;
+  for (size_t i = 0; i < 5; ++i) {
+    cumulative += stats.batch_buckets[i];
+    out += "parley_store_commit_batch_size_bucket{le=\"" + std::string(kBatchLabels[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  out += "parley_store_commit_batch_size_sum " + std::to_string(stats.writes) + "\n";
+  out += "parley_store_commit_batch_size_count " + std::to_string(stats.commits) + "\n";
+}
+
+}  // namespace
+
+int run_serve(const Config& config) {
+  auto runtime = open_runtime(config);
+  if (!runtime) {
+    std::fprintf(stderr, "parley: %s\n", runtime.error().message.c_str());
+    return 1;
+  }
+  Runtime& rt = **runtime;
+
+  Metrics metrics;
+  metrics.add_source([&rt](std::string& out) { render_store_stats(*rt.store, out); });
+  Router router;
+  Server* server_ptr = nullptr;
+  add_health_routes(
+      router, {*rt.store, metrics, [&server_ptr] { return server_ptr && server_ptr->draining(); }});
+
+  Server server(config.server, router, metrics, *rt.log, config.log.access);
+  server_ptr = &server;
+  auto port = server.listen();
+  if (!port) {
+    std::fprintf(stderr, "parley: %s\n", port.error().message.c_str());
+    return 1;
+  }
+  rt.log->info("server.started", {{"port", int64_t{*port}},
+                                  {"store", std::string_view(rt.store->backend_name())},
+                                  {"schema_version", int64_t{rt.store->schema_version()}}});
+  std::printf("Parley is listening on http://%s:%d (data in %s). Stop with Ctrl-C.\n",
+              config.server.bind.c_str(), *port, config.storage.data_dir.c_str());
+  std::fflush(stdout);
+  server.run();
+  rt.log->info("server.stopped");
+  std::printf("Parley stopped.\n");
+  return 0;
+}
+
+}  // namespace parley

@@ -1,0 +1,311 @@
+#include "core/config.h"
+
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+
+extern char** environ;
+
+namespace parley {
+namespace {
+
+// One configuration key: how to parse it into the Config and print it back.
+struct KeyDef {
+  std::string name;  // "server.port"
+  std::string env;   // "PARLEY_SERVER_PORT"
+  bool secret = false;
+  std::function<Status(Config&, const std::string&)> set;
+  std::function<std::string(Config&)> get;  // Config& only so one accessor serves both
+};
+
+Result<int64_t> parse_integer(const std::string& text, int64_t min, int64_t max) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    return make_error(ErrorCode::invalid_argument, "expected a whole number, got \"" + text + "\"");
+  }
+  if (value < min || value > max) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
+  }
+  return value;
+}
+
+KeyDef make_integer(std::string name, std::function<int64_t&(Config&)> field64, int64_t min,
+                    int64_t max) {
+  KeyDef def;
+  def.name = std::move(name);
+  def.set = [field64, min, max](Config& c, const std::string& text) -> Status {
+    auto value = parse_integer(text, min, max);
+    if (!value) return value.error();
+    field64(c) = *value;
+    return ok_status();
+  };
+  def.get = [field64](Config& c) { return std::to_string(field64(c)); };
+  return def;
+}
+
+KeyDef make_int(std::string name, std::function<int&(Config&)> field, int64_t min, int64_t max) {
+  KeyDef def;
+  def.name = std::move(name);
+  def.set = [field, min, max](Config& c, const std::string& text) -> Status {
+    auto value = parse_integer(text, min, max);
+    if (!value) return value.error();
+    field(c) = static_cast<int>(*value);
+    return ok_status();
+  };
+  def.get = [field](Config& c) { return std::to_string(field(c)); };
+  return def;
+}
+
+KeyDef make_string(std::string name, std::function<std::string&(Config&)> field,
+                   std::function<Status(const std::string&)> check = nullptr) {
+  KeyDef def;
+  def.name = std::move(name);
+  def.set = [field, check](Config& c, const std::string& text) -> Status {
+    if (check) {
+      if (auto status = check(text); !status) return status;
+    }
+    field(c) = text;
+    return ok_status();
+  };
+  def.get = [field](Config& c) { return field(c); };
+  return def;
+}
+
+KeyDef make_path(std::string name, std::function<std::filesystem::path&(Config&)> field) {
+  KeyDef def;
+  def.name = std::move(name);
+  def.set = [field](Config& c, const std::string& text) -> Status {
+    field(c) = text;
+    return ok_status();
+  };
+  def.get = [field](Config& c) { return field(c).string(); };
+  return def;
+}
+
+KeyDef make_bool(std::string name, std::function<bool&(Config&)> field) {
+  KeyDef def;
+  def.name = std::move(name);
+  def.set = [field](Config& c, const std::string& text) -> Status {
+    if (text == "true" || text == "1" || text == "yes") {
+      field(c) = true;
+    } else if (text == "false" || text == "0" || text == "no") {
+      field(c) = false;
+    } else {
+      return make_error(ErrorCode::invalid_argument,
+                        "expected true or false, got \"" + text + "\"");
+    }
+    return ok_status();
+  };
+  def.get = [field](Config& c) { return field(c) ? "true" : "false"; };
+  return def;
+}
+
+Status check_log_level(const std::string& text) {
+  static const std::vector<std::string> levels = {"debug", "info", "warn", "error"};
+  if (std::find(levels.begin(), levels.end(), text) != levels.end()) return ok_status();
+  return make_error(ErrorCode::invalid_argument,
+                    "expected one of debug, info, warn, error, got \"" + text + "\"");
+}
+
+Status check_database_url(const std::string& text) {
+  if (text.empty() || text.rfind("postgres://", 0) == 0 || text.rfind("postgresql://", 0) == 0) {
+    return ok_status();
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    "expected empty (SQLite in the data directory) or a postgresql:// URL");
+}
+
+std::string env_name_for(const std::string& key) {
+  std::string env = "PARLEY_";
+  for (char ch : key) env += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
+  return env;
+}
+
+const std::vector<KeyDef>& key_defs() {
+  static const std::vector<KeyDef> defs = [] {
+    constexpr int64_t kMaxInt = 1'000'000'000;
+    std::vector<KeyDef> d;
+    d.push_back(make_string(
+        "server.bind", [](Config & c) -> auto& { return c.server.bind; }));
+    d.push_back(make_int(
+        "server.port", [](Config & c) -> auto& { return c.server.port; }, 0, 65535));
+    d.push_back(make_int(
+        "server.io_threads", [](Config & c) -> auto& { return c.server.io_threads; }, 0, 256));
+    d.push_back(make_int(
+        "server.worker_threads", [](Config & c) -> auto& { return c.server.worker_threads; }, 1,
+        1024));
+    d.push_back(make_int(
+        "server.max_connections", [](Config & c) -> auto& { return c.server.max_connections; }, 1,
+        kMaxInt));
+    d.push_back(make_int(
+        "server.max_header_bytes", [](Config & c) -> auto& { return c.server.max_header_bytes; },
+        1024, 1024 * 1024));
+    d.push_back(make_integer(
+        "server.max_body_bytes", [](Config & c) -> auto& { return c.server.max_body_bytes; }, 1024,
+        int64_t{4} << 30));
+    d.push_back(make_int(
+        "server.read_timeout_ms", [](Config & c) -> auto& { return c.server.read_timeout_ms; }, 100,
+        kMaxInt));
+    d.push_back(make_int(
+        "server.idle_timeout_ms", [](Config & c) -> auto& { return c.server.idle_timeout_ms; }, 100,
+        kMaxInt));
+    d.push_back(make_int(
+        "server.drain_timeout_ms", [](Config & c) -> auto& { return c.server.drain_timeout_ms; }, 0,
+        kMaxInt));
+    d.push_back(make_path(
+        "storage.data_dir", [](Config & c) -> auto& { return c.storage.data_dir; }));
+    d.push_back(make_string(
+        "storage.database_url", [](Config & c) -> auto& { return c.storage.database_url; },
+        check_database_url));
+    d.back().secret = true;
+    d.push_back(make_int(
+        "storage.pg_pool_size", [](Config & c) -> auto& { return c.storage.pg_pool_size; }, 1,
+        512));
+    d.push_back(make_string(
+        "keys.master_key", [](Config & c) -> auto& { return c.keys.master_key; }));
+    d.back().secret = true;
+    d.push_back(make_path(
+        "keys.master_key_file", [](Config & c) -> auto& { return c.keys.master_key_file; }));
+    d.push_back(make_string(
+        "log.level", [](Config & c) -> auto& { return c.log.level; }, check_log_level));
+    d.push_back(make_bool(
+        "log.access", [](Config & c) -> auto& { return c.log.access; }));
+    for (auto& def : d) def.env = env_name_for(def.name);
+    // The names operators already know.
+    for (auto& def : d) {
+      if (def.name == "keys.master_key") def.env = "PARLEY_MASTER_KEY";
+      if (def.name == "storage.database_url") def.env = "PARLEY_DATABASE_URL";
+      if (def.name == "storage.data_dir") def.env = "PARLEY_DATA_DIR";
+    }
+    return d;
+  }();
+  return defs;
+}
+
+const KeyDef* find_key(const std::string& name) {
+  for (const auto& def : key_defs()) {
+    if (def.name == name) return &def;
+  }
+  return nullptr;
+}
+
+Status apply(Config& config, const std::string& key, const std::string& value,
+             const std::string& origin) {
+  const KeyDef* def = find_key(key);
+  if (!def) {
+    return make_error(ErrorCode::invalid_argument,
+                      "unknown configuration key " + key + " (" + origin + ")");
+  }
+  if (auto status = def->set(config, value); !status) {
+    return make_error(ErrorCode::invalid_argument,
+                      key + " (" + origin + "): " + status.error().message);
+  }
+  return ok_status();
+}
+
+// Flattens a TOML table into "section.key" -> value text.
+Status collect_toml(const toml::table& table, const std::string& prefix,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  for (const auto& [name, node] : table) {
+    std::string key =
+        prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    if (const auto* sub = node.as_table()) {
+      if (auto status = collect_toml(*sub, key, out); !status) return status;
+    } else if (const auto* s = node.as_string()) {
+      out.emplace_back(key, s->get());
+    } else if (const auto* i = node.as_integer()) {
+      out.emplace_back(key, std::to_string(i->get()));
+    } else if (const auto* b = node.as_boolean()) {
+      out.emplace_back(key, b->get() ? "true" : "false");
+    } else {
+      return make_error(ErrorCode::invalid_argument,
+                        key + ": expected a string, a whole number or a boolean");
+    }
+  }
+  return ok_status();
+}
+
+std::string mask_url_password(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "****" + url.substr(at);
+}
+
+}  // namespace
+
+std::filesystem::path Config::master_key_path() const {
+  return keys.master_key_file.empty() ? storage.data_dir / "master.key" : keys.master_key_file;
+}
+
+std::filesystem::path Config::keyring_path() const { return storage.data_dir / "keyring"; }
+
+Result<Config> load_config(const ConfigSources& sources) {
+  Config config;
+  if (sources.file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(sources.file->string());
+    } catch (const toml::parse_error& e) {
+      return make_error(ErrorCode::invalid_argument, "cannot read config file " +
+                                                         sources.file->string() + ": " +
+                                                         std::string(e.description()));
+    }
+    std::vector<std::pair<std::string, std::string>> values;
+    if (auto status = collect_toml(table, "", values); !status) {
+      return make_error(ErrorCode::invalid_argument,
+                        sources.file->string() + ": " + status.error().message);
+    }
+    for (const auto& [key, value] : values) {
+      if (auto status = apply(config, key, value, "config file " + sources.file->string());
+          !status) {
+        return status.error();
+      }
+    }
+  }
+  for (const auto& def : key_defs()) {
+    auto it = sources.env.find(def.env);
+    if (it == sources.env.end()) continue;
+    if (auto status = apply(config, def.name, it->second, "environment " + def.env); !status) {
+      return status.error();
+    }
+  }
+  for (const auto& [key, value] : sources.flags) {
+    if (auto status = apply(config, key, value, "command line"); !status) return status.error();
+  }
+  return config;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string_view line(*entry);
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos || line.rfind("PARLEY_", 0) != 0) continue;
+    env.emplace(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
+  }
+  return env;
+}
+
+std::vector<std::string> describe_config(const Config& config) {
+  Config copy = config;
+  std::vector<std::string> lines;
+  for (const auto& def : key_defs()) {
+    std::string value = def.get(copy);
+    if (def.secret && !value.empty()) {
+      value = def.name == "storage.database_url" ? mask_url_password(value) : "****";
+    }
+    lines.push_back(def.name + " = " + value);
+  }
+  return lines;
+}
+
+}  // namespace parley

@@ -1,0 +1,75 @@
+#include "core/ids.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstdint>
+#include <stdexcept>
+
+namespace parley {
+namespace {
+
+constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr size_t kUlidChars = 26;
+constexpr int64_t kMaxTimestampMs = (int64_t{1} << 48) - 1;
+
+void ensure_sodium() {
+  // sodium_init is safe to repeat; the static makes it once per process, thread-safely.
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) throw std::runtime_error("libsodium could not be initialised");
+}
+
+bool is_valid_prefix(std::string_view prefix) {
+  return !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+}
+
+bool is_crockford(char c) { return kCrockford.find(c) != std::string_view::npos; }
+
+}  // namespace
+
+std::string new_id(std::string_view prefix, const Clock& clock) {
+  assert(is_valid_prefix(prefix));
+  ensure_sodium();
+  // 16 bytes, big-endian: 6 of timestamp then 10 random; encoded 5 bits at a time from the
+  // top, 130 bits for 128, so the first character carries only 3 bits.
+  std::array<uint8_t, 16> bytes{};
+  uint64_t ms = static_cast<uint64_t>(std::clamp<int64_t>(clock.now_ms(), 0, kMaxTimestampMs));
+  for (int i = 5; i >= 0; --i) {
+    bytes[i] = static_cast<uint8_t>(ms & 0xff);
+    ms >>= 8;
+  }
+  randombytes_buf(bytes.data() + 6, 10);
+
+  std::string id;
+  id.reserve(prefix.size() + 1 + kUlidChars);
+  id.append(prefix);
+  id.push_back('_');
+  for (size_t i = 0; i < kUlidChars; ++i) {
+    // Bit offset of this character's lowest bit, counting from the least significant bit.
+    size_t shift = (kUlidChars - 1 - i) * 5;
+    unsigned value = 0;
+    for (size_t b = 0; b < 5; ++b) {
+      size_t bit = shift + b;
+      if (bit >= 128) break;
+      size_t byte = 15 - bit / 8;
+      value |= ((bytes[byte] >> (bit % 8)) & 1u) << b;
+    }
+    id.push_back(kCrockford[value]);
+  }
+  return id;
+}
+
+bool is_valid_id(std::string_view id, std::string_view prefix) {
+  if (id.size() != prefix.size() + 1 + kUlidChars) return false;
+  if (id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') return false;
+  std::string_view ulid = id.substr(prefix.size() + 1);
+  // 128 bits in 130: a first character above '7' would overflow.
+  if (ulid[0] < '0' || ulid[0] > '7') return false;
+  return std::all_of(ulid.begin(), ulid.end(), is_crockford);
+}
+
+}  // namespace parley

@@ -1,0 +1,460 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <list>
+#include <thread>
+
+#include "core/ids.h"
+
+namespace parley {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using net::awaitable;
+using net::use_awaitable;
+constexpr auto kTuple = net::as_tuple(use_awaitable);
+
+namespace {
+
+constexpr std::string_view kUnmatched = "unmatched";
+constexpr size_t kMaxDiscardBytes = 1 << 20;
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char ch : id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool method_has_body(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+}  // namespace
+
+// One open connection, registered so that a drain can close it when it is idle. Its
+// deadline cancels (never closes) a read or write that takes too long, so that a slow
+// client still gets its 408.
+struct Connection : std::enable_shared_from_this<Connection> {
+  explicit Connection(tcp::socket s) : socket(std::move(s)), deadline(socket.get_executor()) {}
+
+  void arm(int milliseconds) {
+    timed_out = false;
+    deadline.expires_after(std::chrono::milliseconds(milliseconds));
+    deadline.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or disarmed
+      self->timed_out = true;
+      beast::error_code ignored;
+      self->socket.cancel(ignored);
+    });
+  }
+  void disarm() { deadline.cancel(); }
+
+  tcp::socket socket;
+  net::steady_timer deadline;
+  // Touched only on the connection's own io_context.
+  bool idle = false;
+  bool timed_out = false;
+};
+
+// A request whose first bytes have arrived is in flight, even if we have not read them:
+// a drain lets it finish.
+bool has_unread_bytes(Connection& connection) {
+  beast::error_code ec;
+  return connection.socket.available(ec) > 0 && !ec;
+}
+
+struct Server::Impl {
+  Impl(const ServerConfig& config, const Router& router, Metrics& metrics, Log& log,
+       Authenticator authenticator, bool access_log)
+      : config(config),
+        router(router),
+        metrics(metrics),
+        log(log),
+        authenticator(std::move(authenticator)),
+        access_log(access_log && log.enabled(LogLevel::info)),
+        workers(static_cast<size_t>(config.worker_threads)) {
+    int threads = config.io_threads > 0 ? config.io_threads
+                                        : std::max(1u, std::thread::hardware_concurrency());
+    for (int i = 0; i < threads; ++i) {
+      contexts.push_back(std::make_unique<net::io_context>(1));
+      guards.emplace_back(contexts.back()->get_executor());
+    }
+    acceptor = std::make_unique<tcp::acceptor>(*contexts[0]);
+  }
+
+  const ServerConfig config;
+  const Router& router;
+  Metrics& metrics;
+  Log& log;
+  Authenticator authenticator;
+  bool access_log;
+  SystemClock clock;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  net::thread_pool workers;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::atomic<bool> draining{false};
+  std::atomic<bool> finished{false};
+  size_t next_context = 0;
+
+  std::mutex connections_mutex;
+  std::list<std::shared_ptr<Connection>> connections;
+
+  awaitable<void> accept_loop();
+  awaitable<void> refuse(tcp::socket socket);
+  awaitable<void> serve(std::shared_ptr<Connection> connection);
+  awaitable<void> discard_rest(Connection& connection);
+  Request to_request(http::request<http::string_body>& message, const std::string& remote_ip);
+  http::response<http::string_body> to_reply(Response response, const Request& request,
+                                             bool keep_alive);
+  awaitable<Response> dispatch_route(const Route& route, Request& request);
+  Response call(const Route& route, Request& request);
+  void begin_drain();
+  void finish_if_drained();
+  void finish();
+};
+
+Server::Server(const ServerConfig& config, const Router& router, Metrics& metrics, Log& log,
+               bool access_log, Authenticator authenticator)
+    : impl_(std::make_unique<Impl>(config, router, metrics, log, std::move(authenticator),
+                                   access_log)) {}
+
+Server::~Server() {
+  impl_->finish();
+  impl_->workers.join();
+}
+
+Result<int> Server::listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->config.bind, ec);
+  if (ec) {
+    return make_error(ErrorCode::invalid_argument,
+                      "server.bind: \"" + impl_->config.bind + "\" is not an IP address");
+  }
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->config.port));
+  auto& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return make_error(ErrorCode::unavailable, "cannot listen on " + impl_->config.bind + ":" +
+                                                  std::to_string(impl_->config.port) + ": " +
+                                                  ec.message());
+  }
+  return static_cast<int>(acceptor.local_endpoint().port());
+}
+
+void Server::run() {
+  net::co_spawn(*impl_->contexts[0], impl_->accept_loop(), net::detached);
+  net::signal_set signals(*impl_->contexts[0], SIGINT, SIGTERM);
+  signals.async_wait([this](beast::error_code ec, int) {
+    if (!ec) stop();
+  });
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < impl_->contexts.size(); ++i) {
+    threads.emplace_back([this, i] { impl_->contexts[i]->run(); });
+  }
+  impl_->contexts[0]->run();
+  for (auto& thread : threads) thread.join();
+  impl_->workers.join();
+}
+
+void Server::stop() {
+  net::post(*impl_->contexts[0], [impl = impl_.get()] { impl->begin_drain(); });
+}
+
+bool Server::draining() const { return impl_->draining.load(); }
+
+awaitable<void> Server::Impl::accept_loop() {
+  while (!draining) {
+    auto& target = *contexts[next_context++ % contexts.size()];
+    auto [ec, socket] = co_await acceptor->async_accept(target, kTuple);
+    if (ec) {
+      if (draining || ec == net::error::operation_aborted) break;
+      log.warn("http.accept_failed", {{"error", ec.message()}});
+      continue;
+    }
+    if (metrics.open_connections() >= config.max_connections) {
+      metrics.connection_refused();
+      net::co_spawn(target, refuse(std::move(socket)), net::detached);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mutex);
+      connections.push_back(connection);
+    }
+    metrics.connection_opened();
+    net::co_spawn(target, serve(connection), net::detached);
+  }
+}
+
+awaitable<void> Server::Impl::refuse(tcp::socket socket) {
+  static const std::string kBusy = [] {
+    std::string body =
+        R"({"error":{"code":"unavailable","message":"too many connections; try again soon"}})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  co_await net::async_write(socket, net::buffer(kBusy), kTuple);
+  beast::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
+  auto& socket = connection->socket;
+  beast::flat_buffer buffer;
+  std::string remote_ip;
+  {
+    beast::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (!ec) remote_ip = endpoint.address().to_string();
+  }
+
+  while (true) {
+    // Wait for the first byte of the next request under the idle timeout.
+    if (buffer.size() == 0) {
+      if (draining && !has_unread_bytes(*connection)) break;
+      connection->idle = true;
+      connection->arm(config.idle_timeout_ms);
+      auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kTuple);
+      connection->idle = false;
+      if (ec) break;  // idle timeout, the client left, or a drain closed us
+      buffer.commit(n);
+    }
+
+    auto started = std::chrono::steady_clock::now();
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+    parser.body_limit(static_cast<std::uint64_t>(config.max_body_bytes));
+    connection->arm(config.read_timeout_ms);
+    auto [ec, n] = co_await http::async_read(socket, buffer, parser, kTuple);
+    connection->disarm();
+
+    Request request;
+    Response response;
+    std::string_view method = kUnmatched;
+    std::string_view route = kUnmatched;
+    bool keep_alive = false;
+    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+      break;
+    } else if (connection->timed_out) {
+      response = error_response(408, "request_timeout",
+                                "the request did not arrive in time; send it whole and faster");
+    } else if (ec == http::error::header_limit) {
+      response = error_response(
+          431, "header_too_large",
+          "request headers are larger than " + std::to_string(config.max_header_bytes) + " bytes");
+    } else if (ec == http::error::body_limit) {
+      response = error_response(
+          413, "payload_too_large",
+          "request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
+    } else if (ec) {
+      response = error_response(400, "bad_request", "malformed HTTP request");
+    } else {
+      auto& message = parser.get();
+      request = to_request(message, remote_ip);
+      keep_alive = message.keep_alive();
+      auto match = router.match(request.method, request.path);
+      if (match.route) {
+        method = match.route->method;
+        route = match.route->pattern;
+        request.path_params = std::move(match.params);
+        response = co_await dispatch_route(*match.route, request);
+      } else if (!match.allow.empty()) {
+        response = error_response(405, "method_not_allowed",
+                                  request.method + " is not allowed here; use " + match.allow);
+        response.headers.emplace_back("Allow", match.allow);
+      } else {
+        response = error_response(404, "not_found", "no such resource: " + request.path);
+      }
+    }
+    keep_alive = keep_alive && !draining;
+
+    auto reply = to_reply(std::move(response), request, keep_alive);
+    connection->arm(config.read_timeout_ms);
+    auto [write_ec, written] = co_await http::async_write(socket, reply, kTuple);
+    connection->disarm();
+
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    int status = reply.result_int();
+    metrics.record_request(method, route, status, seconds);
+    if (access_log) {
+      log.info("http.request", {{"request_id", request.request_id},
+                                {"method", method},
+                                {"route", route},
+                                {"status", status},
+                                {"ms", seconds * 1000},
+                                {"bytes", static_cast<int64_t>(written)}});
+    }
+    if (write_ec || !keep_alive) {
+      if (!write_ec && ec) co_await discard_rest(*connection);
+      break;
+    }
+  }
+
+  beast::error_code ignored;
+  connection->disarm();
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.remove(connection);
+  }
+  metrics.connection_closed();
+  if (draining) net::post(*contexts[0], [this] { finish_if_drained(); });
+}
+
+// After an error answered before the request was read whole: tell the client we are done,
+// then swallow what it still sends (bounded in bytes and time), so that it reads our
+// error instead of a connection reset.
+awaitable<void> Server::Impl::discard_rest(Connection& connection) {
+  beast::error_code ignored;
+  connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  connection.arm(config.read_timeout_ms);
+  size_t discarded = 0;
+  char sink[16384];
+  while (discarded < kMaxDiscardBytes) {
+    auto [ec, got] = co_await connection.socket.async_read_some(net::buffer(sink), kTuple);
+    if (ec) break;
+    discarded += got;
+  }
+  connection.disarm();
+}
+
+Request Server::Impl::to_request(http::request<http::string_body>& message,
+                                 const std::string& remote_ip) {
+  Request request;
+  request.method = std::string(message.method_string());
+  std::string_view target = message.target();
+  auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  std::string_view given_id = request.header("x-request-id");
+  request.request_id = valid_request_id(given_id) ? std::string(given_id) : new_id("req", clock);
+  request.remote_ip = remote_ip;
+  return request;
+}
+
+http::response<http::string_body> Server::Impl::to_reply(Response response, const Request& request,
+                                                         bool keep_alive) {
+  http::response<http::string_body> reply{static_cast<http::status>(response.status), 11};
+  reply.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) reply.set(name, value);
+  if (!request.request_id.empty()) reply.set("X-Request-Id", request.request_id);
+  reply.keep_alive(keep_alive);
+  if (request.method == "HEAD") {
+    reply.content_length(response.body.size());
+  } else {
+    reply.body() = std::move(response.body);
+    reply.prepare_payload();
+  }
+  return reply;
+}
+
+awaitable<Response> Server::Impl::dispatch_route(const Route& route, Request& request) {
+  const RouteOptions& options = route.options;
+  if (options.access.kind != AuthKind::none) {
+    if (!authenticator) {
+      co_return error_response(401, "unauthenticated", "this route needs credentials");
+    }
+    if (auto denial = authenticator(route, request)) co_return std::move(*denial);
+  }
+  if (options.body == BodyKind::json && method_has_body(request.method)) {
+    std::string_view type = request.header("content-type");
+    if (type.substr(0, type.find(';')) != "application/json") {
+      co_return error_response(415, "unsupported_media_type",
+                               "send the body as JSON with Content-Type: application/json");
+    }
+    boost::json::error_code json_ec;
+    auto value = boost::json::parse(request.body, json_ec);
+    if (json_ec) {
+      co_return error_response(400, "invalid_json",
+                               "the body is not valid JSON: " + json_ec.message());
+    }
+    request.json = std::make_shared<const boost::json::value>(std::move(value));
+  }
+  if (!options.blocking) co_return call(route, request);
+  // Handlers that may wait run on the worker pool; this connection resumes on its own
+  // io_context when the handler is done.
+  co_return co_await net::co_spawn(
+      workers, [&]() -> awaitable<Response> { co_return call(route, request); }, use_awaitable);
+}
+
+Response Server::Impl::call(const Route& route, Request& request) {
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    log.error("http.handler_failed", {{"request_id", std::string_view(request.request_id)},
+                                      {"route", std::string_view(route.pattern)}});
+    return error_response(500, "internal",
+                          "something went wrong on our side; request id " + request.request_id);
+  }
+}
+
+void Server::Impl::begin_drain() {
+  if (draining.exchange(true)) return;
+  log.info("http.draining", {{"open_connections", metrics.open_connections()}});
+  beast::error_code ignored;
+  acceptor->close(ignored);
+  // Idle connections close now; busy ones close after their current response. A request
+  // whose first bytes have arrived but are not read yet counts as busy: it is in flight.
+  {
+    std::lock_guard lock(connections_mutex);
+    for (auto& connection : connections) {
+      net::post(connection->socket.get_executor(), [connection] {
+        if (connection->idle && !has_unread_bytes(*connection)) {
+          beast::error_code ignored;
+          connection->socket.cancel(ignored);
+        }
+      });
+    }
+  }
+  auto timer = std::make_shared<net::steady_timer>(*contexts[0]);
+  timer->expires_after(std::chrono::milliseconds(config.drain_timeout_ms));
+  timer->async_wait([this, timer](beast::error_code) { finish(); });
+  finish_if_drained();
+}
+
+void Server::Impl::finish_if_drained() {
+  if (draining && metrics.open_connections() == 0) finish();
+}
+
+void Server::Impl::finish() {
+  if (finished.exchange(true)) return;
+  {
+    // Past the drain timeout, whoever is still connected is cut off.
+    std::lock_guard lock(connections_mutex);
+    for (auto& connection : connections) {
+      net::post(connection->socket.get_executor(), [connection] {
+        beast::error_code ignored;
+        connection->socket.close(ignored);
+      });
+    }
+  }
+  for (auto& guard : guards) guard.reset();
+  for (auto& context : contexts) context->stop();
+}
+
+}  // namespace parley

@@ -1,0 +1,43 @@
+// The HTTP/1.1 server: one io_context per core, keep-alive, limits on headers, bodies,
+// time and connections, graceful drain on SIGINT/SIGTERM. The only place that speaks
+// Beast; it hands handlers plain Request/Response values.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/result.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+namespace parley {
+
+// Decides whether a request may reach a route that is not public: returns a denial
+// (401/403/404) or nothing to let it through. Accounts provide the real one.
+using Authenticator = std::function<std::optional<Response>(const Route&, Request&)>;
+
+class Server {
+ public:
+  // With access_log, each request is logged as one line of ids and numbers.
+  Server(const ServerConfig& config, const Router& router, Metrics& metrics, Log& log,
+         bool access_log, Authenticator authenticator = nullptr);
+  ~Server();
+
+  // Binds and listens; returns the bound port (the chosen one when the config says 0).
+  Result<int> listen();
+  // Serves until stop() or SIGINT/SIGTERM, then drains: stops accepting, lets in-flight
+  // requests finish (up to the drain timeout), closes idle connections, and returns.
+  void run();
+  // Starts the drain from any thread.
+  void stop();
+  bool draining() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley
