@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "api/health.h"
+#include "api/routes.h"
 #include "cli/runtime.h"
 #include "http/server.h"
 
@@ -53,8 +53,8 @@ int run_serve(const Config& config) {
   metrics.add_source([&rt](std::string& out) { render_store_stats(*rt.store, out); });
   Router router;
   Server* server_ptr = nullptr;
-  add_health_routes(
-      router, {*rt.store, metrics, [&server_ptr] { return server_ptr && server_ptr->draining(); }});
+  add_api_routes(router, {{*rt.store, metrics,
+                           [&server_ptr] { return server_ptr && server_ptr->draining(); }}});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access);
   server_ptr = &server;

@@ -231,15 +231,6 @@ Status collect_toml(const toml::table& table, const std::string& prefix,
   return ok_status();
 }
 
-std::string mask_url_password(const std::string& url) {
-  auto scheme = url.find("://");
-  auto at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos) return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "****" + url.substr(at);
-}
-
 }  // namespace
 
 std::filesystem::path Config::master_key_path() const {
@@ -295,13 +286,33 @@ std::map<std::string, std::string> process_environment() {
   return env;
 }
 
+std::string redact_database_url(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const size_t authority = scheme + 3;
+  const size_t at = url.find('@', authority);
+  const size_t path = url.find('/', authority);
+  if (at == std::string_view::npos || (path != std::string_view::npos && at > path)) {
+    return std::string(url.substr(0, url.find('?')));
+  }
+  std::string out(url.substr(0, authority));
+  const std::string_view userinfo = url.substr(authority, at - authority);
+  const size_t colon = userinfo.find(':');
+  out += userinfo.substr(0, colon);
+  if (colon != std::string_view::npos) out += ":***";
+  // The query string may carry a password too (?password=...): drop it whole.
+  const std::string_view rest = url.substr(at);
+  out += rest.substr(0, rest.find('?'));
+  return out;
+}
+
 std::vector<std::string> describe_config(const Config& config) {
   Config copy = config;
   std::vector<std::string> lines;
   for (const auto& def : key_defs()) {
     std::string value = def.get(copy);
     if (def.secret && !value.empty()) {
-      value = def.name == "storage.database_url" ? mask_url_password(value) : "****";
+      value = def.name == "storage.database_url" ? redact_database_url(value) : "****";
     }
     lines.push_back(def.name + " = " + value);
   }

@@ -66,6 +66,9 @@ Result<Config> load_config(const ConfigSources& sources);
 // The process environment as a map, for ConfigSources::env.
 std::map<std::string, std::string> process_environment();
 
+// `url` with any password replaced by "***" and the query dropped, for messages.
+std::string redact_database_url(std::string_view url);
+
 // "key = value" lines of the effective config, secrets masked, for `parley config check`.
 std::vector<std::string> describe_config(const Config& config);
 

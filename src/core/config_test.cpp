@@ -82,7 +82,7 @@ TEST(Config, SecretsAreMaskedInTheDescription) {
   EXPECT_EQ(all.find("c2VjcmV0"), std::string::npos);
   EXPECT_EQ(all.find("hunter2"), std::string::npos);
   EXPECT_NE(all.find("keys.master_key = ****"), std::string::npos);
-  EXPECT_NE(all.find("postgresql://parley:****@db:5432/parley"), std::string::npos);
+  EXPECT_NE(all.find("postgresql://parley:***@db:5432/parley"), std::string::npos);
 }
 
 }  // namespace

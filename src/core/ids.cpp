@@ -8,18 +8,14 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "core/sodium.h"
+
 namespace parley {
 namespace {
 
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr size_t kUlidChars = 26;
 constexpr int64_t kMaxTimestampMs = (int64_t{1} << 48) - 1;
-
-void ensure_sodium() {
-  // sodium_init is safe to repeat; the static makes it once per process, thread-safely.
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) throw std::runtime_error("libsodium could not be initialised");
-}
 
 bool is_valid_prefix(std::string_view prefix) {
   return !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {

@@ -11,12 +11,12 @@
 
 #include "core/keyring_format.h"
 #include "core/keyring_io.h"
+#include "core/sodium.h"
 
 namespace parley {
 namespace fs = std::filesystem;
 using keyring_internal::bytes_of;
 using keyring_internal::check_header;
-using keyring_internal::ensure_sodium;
 using keyring_internal::Fd;
 using keyring_internal::fsync_dir;
 using keyring_internal::header_record;

@@ -69,12 +69,6 @@ Error damaged(const std::filesystem::path& path, size_t offset, std::string_view
 
 }  // namespace
 
-void ensure_sodium() {
-  // sodium_init is safe to repeat; the static makes it once per process, thread-safely.
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) throw std::runtime_error("libsodium could not be initialised");
-}
-
 void append_sealed(std::string& out, const uint8_t* key, const uint8_t* plain, size_t plain_len,
                    std::string_view ad) {
   size_t start = out.size();

@@ -20,9 +20,6 @@ constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr size_t kMaxOwnerBytes = 255;
 
-// Throws when libsodium cannot start: nothing in the keyring can work without it.
-void ensure_sodium();
-
 inline const uint8_t* bytes_of(std::string_view s) {
   return reinterpret_cast<const uint8_t*>(s.data());
 }

@@ -9,12 +9,12 @@
 #include "core/keyring.h"
 #include "core/keyring_format.h"
 #include "core/keyring_io.h"
+#include "core/sodium.h"
 
 // load_master_key, declared in keyring.h: where the master key comes from.
 
 namespace parley {
 namespace fs = std::filesystem;
-using keyring_internal::ensure_sodium;
 using keyring_internal::Fd;
 using keyring_internal::fsync_dir;
 using keyring_internal::io_error;

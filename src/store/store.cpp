@@ -4,6 +4,7 @@
 #include <random>
 #include <system_error>
 
+#include "core/ids.h"
 #include "store/catalog.h"
 #include "store/postgres/pg_database.h"
 #include "store/schema.h"
@@ -69,38 +70,7 @@ Result<std::unique_ptr<Database>> open_postgres(const StoreOptions& options,
   return std::unique_ptr<Database>(std::move(db).value());
 }
 
-std::string new_instance_id() {
-  std::random_device random;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "inst_";
-  for (int i = 0; i < 8; ++i) {
-    const uint32_t word = random();
-    for (int shift = 28; shift >= 0; shift -= 4) id += kHex[(word >> shift) & 15];
-  }
-  return id;
-}
-
 }  // namespace
-
-std::string redact_database_url(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  const size_t authority = scheme + 3;
-  const size_t at = url.find('@', authority);
-  const size_t path = url.find('/', authority);
-  if (at == std::string_view::npos || (path != std::string_view::npos && at > path)) {
-    return std::string(url.substr(0, url.find('?')));
-  }
-  std::string out(url.substr(0, authority));
-  const std::string_view userinfo = url.substr(authority, at - authority);
-  const size_t colon = userinfo.find(':');
-  out += userinfo.substr(0, colon);
-  if (colon != std::string_view::npos) out += ":***";
-  // The query string may carry a password too (?password=...): drop it whole.
-  const std::string_view rest = url.substr(at);
-  out += rest.substr(0, rest.find('?'));
-  return out;
-}
 
 Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Clock& clock) {
   return open(options, clock, parley_migrations());
@@ -143,7 +113,7 @@ Status Store::load_meta() {
   });
   if (!read) return read;
   if (!instance_id_.empty()) return ok_status();
-  const std::string id = new_instance_id();
+  const std::string id = new_id("inst", clock_);
   auto written = db_->write([&](Tx& tx) -> Status {
     const std::string_view insert =
         "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/result.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -55,8 +56,5 @@ class Store {
   int schema_version_ = 0;
   std::string instance_id_;
 };
-
-// `url` with any password replaced by "***", for messages.
-std::string redact_database_url(std::string_view url);
 
 }  // namespace parley
