@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql-15
   libcli11-dev libtomlplusplus-dev
+  libcurl4-openssl-dev python3-aiosmtpd
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )
 

@@ -7,7 +7,7 @@
 namespace parley {
 
 void add_health_routes(Router& router, HealthDeps deps) {
-  const RouteOptions inline_public{{AuthKind::none, ""}, BodyKind::none, /*blocking=*/false};
+  const RouteOptions inline_public{Access::public_route(), BodyKind::none, /*blocking=*/false};
 
   router.add("GET", "/healthz", inline_public, [](Request&) {
     return Response{200, "application/json", R"({"status":"ok"})", {}};

@@ -9,6 +9,7 @@
 
 #include "api/routes.h"
 #include "core/clock.h"
+#include "core/keyring.h"
 #include "store/store.h"
 #include "tests/support/parley_process.h"
 
@@ -43,7 +44,17 @@ TEST(OpenApi, DocumentsExactlyTheRoutesTheServerHas) {
   ASSERT_TRUE(store.ok()) << store.error().message;
   Metrics metrics;
   Router router;
-  add_api_routes(router, {{**store, metrics, [] { return false; }}});
+  auto keyring = Keyring::open(dir / "keyring", std::vector<uint8_t>(32, 1));
+  ASSERT_TRUE(keyring.ok()) << keyring.error().message;
+  AuthConfig auth;
+  auth.argon2_ops = 1;
+  auth.argon2_mem_kib = 8;
+  AccountsContext context{**store, **keyring, clock, auth};
+  AccountService accounts(context);
+  ApiKeyService keys(context);
+  WorkspaceService workspaces(context);
+  add_api_routes(router,
+                 {{**store, metrics, [] { return false; }}, context, accounts, keys, workspaces});
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);

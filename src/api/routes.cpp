@@ -2,6 +2,13 @@
 
 namespace parley {
 
-void add_api_routes(Router& router, const ApiDeps& deps) { add_health_routes(router, deps.health); }
+void add_api_routes(Router& router, const ApiDeps& deps) {
+  add_health_routes(router, deps.health);
+  add_auth_routes(router, deps);
+  add_workspace_routes(router, deps);
+  add_member_routes(router, deps);
+  add_key_routes(router, deps);
+  add_audit_routes(router, deps);
+}
 
 }  // namespace parley

@@ -2,6 +2,9 @@
 // check and the authorization sweep all see the same list.
 #pragma once
 
+#include "accounts/account_service.h"
+#include "accounts/api_key_service.h"
+#include "accounts/workspace_service.h"
 #include "api/health.h"
 #include "http/router.h"
 
@@ -9,8 +12,19 @@ namespace parley {
 
 struct ApiDeps {
   HealthDeps health;
+  AccountsContext accounts_context;
+  AccountService& accounts;
+  ApiKeyService& keys;
+  WorkspaceService& workspaces;
 };
 
 void add_api_routes(Router& router, const ApiDeps& deps);
+
+// One file per resource; each adds its routes.
+void add_auth_routes(Router& router, const ApiDeps& deps);
+void add_workspace_routes(Router& router, const ApiDeps& deps);
+void add_member_routes(Router& router, const ApiDeps& deps);  // members, invitations, transfer
+void add_key_routes(Router& router, const ApiDeps& deps);
+void add_audit_routes(Router& router, const ApiDeps& deps);
 
 }  // namespace parley

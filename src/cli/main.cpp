@@ -3,7 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/admin.h"
+#include "cli/audit.h"
 #include "cli/keys.h"
+#include "cli/mail.h"
 #include "cli/runtime.h"
 #include "cli/serve.h"
 #include "core/config.h"
@@ -48,7 +51,7 @@ int fail(const std::string& message) {
 }
 
 int run_migrate(const Config& config) {
-  auto runtime = open_runtime(config);  // opening migrates
+  auto runtime = open_runtime(config, DataDirUse::exclusive);  // opening migrates
   if (!runtime) return fail(runtime.error().message);
   std::printf("schema version %d (%s)\n", (*runtime)->store->schema_version(),
               (*runtime)->store->backend_name().c_str());
@@ -67,7 +70,7 @@ int cli_main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("parley ") + PARLEY_VERSION);
 
-  CommonFlags serve_flags, migrate_flags, config_flags, keys_flags;
+  CommonFlags serve_flags, migrate_flags, config_flags, keys_flags, audit_flags, mail_flags;
   auto* serve = app.add_subcommand("serve", "Start the HTTP server");
   serve_flags.add_to(*serve, true);
   auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
@@ -82,6 +85,34 @@ int cli_main(int argc, char** argv) {
   auto* rotate = keys->add_subcommand(
       "rotate-master", "Rewrap every data key with a new master key (server must be stopped)");
   keys_flags.add_to(*rotate, false);
+  auto* audit = app.add_subcommand("audit", "Check the tamper-evident audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand(
+      "verify",
+      "Recompute the audit log's hash chain, checkpoints and signed head; exit 1 and name the "
+      "first bad entry if any (works beside a running server)");
+  audit_flags.add_to(*audit_verify, false);
+  auto* mail = app.add_subcommand("mail", "Inspect the mail outbox");
+  mail->require_subcommand(1);
+  auto* mail_list = mail->add_subcommand(
+      "list",
+      "One line per mail: created, id, kind, status, attempts, recipient, subject, and the .eml "
+      "file without SMTP (opens the keyring; runs beside the server)");
+  mail_flags.add_to(*mail_list, false);
+  CommonFlags admin_flags;
+  BootstrapRequest bootstrap_request;
+  auto* admin = app.add_subcommand("admin", "Operator tasks");
+  admin->require_subcommand(1);
+  auto* bootstrap = admin->add_subcommand(
+      "bootstrap",
+      "Create a verified owner (the platform operator), a workspace and an admin API key; print "
+      "JSON {user_id, workspace_id, api_key}");
+  admin_flags.add_to(*bootstrap, false);
+  bootstrap->add_option("--email", bootstrap_request.email, "the owner's email")->required();
+  bootstrap->add_option("--password", bootstrap_request.password, "the owner's password")
+      ->required();
+  bootstrap->add_option("--workspace", bootstrap_request.workspace, "the workspace's name")
+      ->required();
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -103,6 +134,12 @@ int cli_main(int argc, char** argv) {
   if (*migrate) return with_config(migrate_flags, run_migrate);
   if (*check) return with_config(config_flags, run_config_check);
   if (*rotate) return with_config(keys_flags, run_rotate_master);
+  if (*audit_verify) return with_config(audit_flags, run_audit_verify);
+  if (*mail_list) return with_config(mail_flags, run_mail_list);
+  if (*bootstrap) {
+    return with_config(admin_flags,
+                       [&](const Config& c) { return run_admin_bootstrap(c, bootstrap_request); });
+  }
   return 1;
 }
 

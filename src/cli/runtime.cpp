@@ -15,7 +15,7 @@ Result<std::unique_ptr<Keyring>> open_keyring(const Config& config) {
   return Keyring::open(config.keyring_path(), *master, hint);
 }
 
-Result<std::unique_ptr<Runtime>> open_runtime(const Config& config) {
+Result<std::unique_ptr<Runtime>> open_runtime(const Config& config, DataDirUse use) {
   auto runtime = std::make_unique<Runtime>();
   runtime->config = config;
   runtime->log = std::make_unique<Log>(parse_log_level(config.log.level));
@@ -30,9 +30,11 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Config& config) {
   std::filesystem::permissions(config.storage.data_dir, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
 
-  auto lock = DirLock::acquire(config.storage.data_dir);
-  if (!lock) return lock.error();
-  runtime->lock = std::move(*lock);
+  if (use == DataDirUse::exclusive) {
+    auto lock = DirLock::acquire(config.storage.data_dir);
+    if (!lock) return lock.error();
+    runtime->lock = std::move(*lock);
+  }
 
   auto keyring = open_keyring(config);
   if (!keyring) return keyring.error();

@@ -23,9 +23,14 @@ struct Runtime {
   std::unique_ptr<Store> store;
 };
 
+// Who else may use the data directory meanwhile: `serve`, `migrate` and key rotation need
+// it alone; commands that only add or read rows (admin bootstrap, audit verify, mail list)
+// share it with a running server.
+enum class DataDirUse { exclusive, shared };
+
 // Opens everything; on failure returns a message for the operator, having changed nothing
 // a later run would regret.
-Result<std::unique_ptr<Runtime>> open_runtime(const Config& config);
+Result<std::unique_ptr<Runtime>> open_runtime(const Config& config, DataDirUse use);
 
 // Opens only the keyring, for commands that must not start the store.
 Result<std::unique_ptr<Keyring>> open_keyring(const Config& config);

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <string>
 
+#include "api/auth.h"
 #include "api/routes.h"
 #include "cli/runtime.h"
 #include "http/server.h"
+#include "mail/mailer.h"
 
 namespace parley {
 namespace {
@@ -42,21 +44,32 @@ void render_store_stats(const Store& store, std::string& out) {
 }  // namespace
 
 int run_serve(const Config& config) {
-  auto runtime = open_runtime(config);
+  auto runtime = open_runtime(config, DataDirUse::exclusive);
   if (!runtime) {
     std::fprintf(stderr, "parley: %s\n", runtime.error().message.c_str());
     return 1;
   }
   Runtime& rt = **runtime;
+  Mailer mailer(*rt.store, *rt.keyring, rt.clock, config.mail, config.storage.data_dir, *rt.log);
 
   Metrics metrics;
   metrics.add_source([&rt](std::string& out) { render_store_stats(*rt.store, out); });
   Router router;
   Server* server_ptr = nullptr;
-  add_api_routes(router, {{*rt.store, metrics,
-                           [&server_ptr] { return server_ptr && server_ptr->draining(); }}});
+  AccountsContext accounts_context{*rt.store, *rt.keyring, rt.clock, config.auth,
+                                   [&mailer] { mailer.notify(); }};
+  AccountService accounts(accounts_context);
+  ApiKeyService keys(accounts_context);
+  WorkspaceService workspaces(accounts_context);
+  add_api_routes(
+      router, {{*rt.store, metrics, [&server_ptr] { return server_ptr && server_ptr->draining(); }},
+               accounts_context,
+               accounts,
+               keys,
+               workspaces});
 
-  Server server(config.server, router, metrics, *rt.log, config.log.access);
+  Server server(config.server, router, metrics, *rt.log, config.log.access,
+                make_authenticator({accounts, keys, *rt.store, config.auth.public_url}));
   server_ptr = &server;
   auto port = server.listen();
   if (!port) {
@@ -69,7 +82,9 @@ int run_serve(const Config& config) {
   std::printf("Parley is listening on http://%s:%d (data in %s). Stop with Ctrl-C.\n",
               config.server.bind.c_str(), *port, config.storage.data_dir.c_str());
   std::fflush(stdout);
+  mailer.start();
   server.run();
+  mailer.stop();
   rt.log->info("server.stopped");
   std::printf("Parley stopped.\n");
   return 0;

@@ -121,6 +121,53 @@ Status check_database_url(const std::string& text) {
                     "expected empty (SQLite in the data directory) or a postgresql:// URL");
 }
 
+bool has_control_or_space(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; });
+}
+
+// Empty (write .eml files), or smtp://host[:port][/ehlo-domain] or smtps://...; credentials
+// go in mail.smtp_user and mail.smtp_password, not in the URL, so that the URL can be shown.
+Status check_smtp_url(const std::string& text) {
+  if (text.empty()) return ok_status();
+  const size_t scheme = text.find("://");
+  const std::string name = scheme == std::string::npos ? "" : text.substr(0, scheme);
+  const std::string rest = scheme == std::string::npos ? "" : text.substr(scheme + 3);
+  const std::string authority = rest.substr(0, rest.find('/'));
+  if ((name != "smtp" && name != "smtps") || authority.empty() || authority[0] == ':' ||
+      has_control_or_space(text)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "expected empty (write .eml files) or a URL like smtp://host:587 or "
+                      "smtps://host:465");
+  }
+  if (authority.find('@') != std::string::npos) {
+    return make_error(ErrorCode::invalid_argument,
+                      "put the SMTP user and password in mail.smtp_user and mail.smtp_password, "
+                      "not in the URL");
+  }
+  return ok_status();
+}
+
+// "address@domain" or "Display Name <address@domain>", on one line.
+Status check_mail_from(const std::string& text) {
+  std::string_view address = text;
+  if (const size_t open = text.rfind('<'); open != std::string::npos) {
+    address = text.back() == '>' ? std::string_view(text).substr(open + 1, text.size() - open - 2)
+                                 : std::string_view();
+  }
+  const size_t at = address.find('@');
+  const bool control = std::any_of(text.begin(), text.end(),
+                                   [](unsigned char ch) { return ch < ' ' || ch == 0x7f; });
+  if (control || at == 0 || at == std::string_view::npos || at + 1 == address.size() ||
+      address.find('@', at + 1) != std::string_view::npos || has_control_or_space(address) ||
+      address.find_first_of("<>\"") != std::string_view::npos) {
+    return make_error(ErrorCode::invalid_argument,
+                      "expected an address like no-reply@example.com or "
+                      "\"Name <no-reply@example.com>\"");
+  }
+  return ok_status();
+}
+
 std::string env_name_for(const std::string& key) {
   std::string env = "PARLEY_";
   for (char ch : key) env += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
@@ -172,10 +219,47 @@ const std::vector<KeyDef>& key_defs() {
     d.back().secret = true;
     d.push_back(make_path(
         "keys.master_key_file", [](Config & c) -> auto& { return c.keys.master_key_file; }));
+    auto auth_int = [&d](const char* name, int AuthConfig::*field, int64_t min, int64_t max) {
+      d.push_back(make_int(
+          name, [field](Config & c) -> auto& { return c.auth.*field; }, min, max));
+    };
+    auth_int("auth.argon2_ops", &AuthConfig::argon2_ops, 1, 20);
+    auth_int("auth.argon2_mem_kib", &AuthConfig::argon2_mem_kib, 8, 4 * 1024 * 1024);
+    auth_int("auth.session_idle_minutes", &AuthConfig::session_idle_minutes, 1, 60 * 24 * 30);
+    auth_int("auth.session_absolute_hours", &AuthConfig::session_absolute_hours, 1, 24 * 365);
+    auth_int("auth.verify_token_hours", &AuthConfig::verify_token_hours, 1, 24 * 30);
+    auth_int("auth.reset_token_minutes", &AuthConfig::reset_token_minutes, 5, 60 * 24);
+    auth_int("auth.invitation_days", &AuthConfig::invitation_days, 1, 90);
+    auth_int("auth.lockout_after_failures", &AuthConfig::lockout_after_failures, 1, 1000);
+    auth_int("auth.lockout_base_seconds", &AuthConfig::lockout_base_seconds, 1, 86400);
+    auth_int("auth.lockout_max_seconds", &AuthConfig::lockout_max_seconds, 1, 86400 * 30);
+    d.push_back(make_string(
+        "auth.public_url", [](Config & c) -> auto& { return c.auth.public_url; },
+        [](const std::string& url) -> Status {
+          if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return ok_status();
+          return make_error(ErrorCode::invalid_argument, "expected an http:// or https:// URL");
+        }));
     d.push_back(make_string(
         "log.level", [](Config & c) -> auto& { return c.log.level; }, check_log_level));
     d.push_back(make_bool(
         "log.access", [](Config & c) -> auto& { return c.log.access; }));
+    d.push_back(make_string(
+        "mail.smtp_url", [](Config & c) -> auto& { return c.mail.smtp_url; }, check_smtp_url));
+    d.push_back(make_string(
+        "mail.smtp_user", [](Config & c) -> auto& { return c.mail.smtp_user; }));
+    d.push_back(make_string(
+        "mail.smtp_password", [](Config & c) -> auto& { return c.mail.smtp_password; }));
+    d.back().secret = true;
+    d.push_back(make_string(
+        "mail.from", [](Config & c) -> auto& { return c.mail.from; }, check_mail_from));
+    d.push_back(make_int(
+        "mail.max_attempts", [](Config & c) -> auto& { return c.mail.max_attempts; }, 1, 1000));
+    d.push_back(make_integer(
+        "mail.retry_base_ms", [](Config & c) -> auto& { return c.mail.retry_base_ms; }, 1,
+        int64_t{24} * 3600 * 1000));
+    d.push_back(make_int(
+        "mail.timeout_ms", [](Config & c) -> auto& { return c.mail.timeout_ms; }, 100,
+        10 * 60 * 1000));
     for (auto& def : d) def.env = env_name_for(def.name);
     // The names operators already know.
     for (auto& def : d) {

@@ -37,16 +37,44 @@ struct KeysConfig {
   std::filesystem::path master_key_file;  // empty: <data_dir>/master.key
 };
 
+// Sign-in: password hashing cost, session lifetimes, one-time token lifetimes, lockout.
+struct AuthConfig {
+  int argon2_ops = 2;              // argon2id passes (libsodium "interactive")
+  int argon2_mem_kib = 64 * 1024;  // argon2id memory per hash
+  int session_idle_minutes = 30;
+  int session_absolute_hours = 12;
+  int verify_token_hours = 48;
+  int reset_token_minutes = 30;
+  int invitation_days = 7;
+  int lockout_after_failures = 5;  // then the account (or address) waits, doubling each time
+  int lockout_base_seconds = 60;
+  int lockout_max_seconds = 3600;
+  std::string public_url = "http://127.0.0.1:8080";  // links in emails point here
+};
+
 struct LogConfig {
   std::string level = "info";
   bool access = true;
+};
+
+// Account emails (verification, password reset, invitations): see src/mail/mailer.h.
+struct MailConfig {
+  std::string smtp_url;       // empty: write .eml files under <data_dir>/mail; smtp:// or smtps://
+  std::string smtp_user;      // empty: no SMTP AUTH
+  std::string smtp_password;  // secret
+  std::string from = "Parley <no-reply@localhost>";
+  int max_attempts = 8;           // then the mail is marked failed
+  int64_t retry_base_ms = 30000;  // delay after the first failed attempt; doubles, capped at 1 h
+  int timeout_ms = 15000;         // one SMTP delivery, connection included
 };
 
 struct Config {
   ServerConfig server;
   StorageConfig storage;
   KeysConfig keys;
+  AuthConfig auth;
   LogConfig log;
+  MailConfig mail;
 
   std::filesystem::path master_key_path() const;
   std::filesystem::path keyring_path() const;

@@ -12,8 +12,9 @@
 //   'K' | u8 owner id length | owner id | nonce (24) | data key sealed (32 + 16)
 // Sealing is XChaCha20-Poly1305 under the master key; a key's additional data is its owner
 // id, so a wrapped key copied onto another owner's record does not open. Creating a key is
-// one append. The checksum tells a torn append (a crash mid-write, always the last record)
-// from damage anywhere else: the first is dropped, the second refused.
+// one append. The checksum tells a torn append (a crash mid-write, or an append another
+// process is still writing: always the last record) from damage anywhere else: the first is
+// left out, the second refused.
 
 namespace parley::keyring_internal {
 namespace {
@@ -103,18 +104,20 @@ std::string key_record(std::string_view owner, const uint8_t* data_key, const ui
   return frame(body);
 }
 
-Result<ParsedFile> parse_records(std::string_view file, const std::filesystem::path& path) {
+Result<ParsedFile> parse_records(std::string_view bytes, const std::filesystem::path& path,
+                                 size_t file_offset) {
   ParsedFile parsed;
   size_t pos = 0;
-  while (pos < file.size()) {
-    std::string_view rest = file.substr(pos);
+  auto damaged_here = [&](std::string_view what) { return damaged(path, file_offset + pos, what); };
+  while (pos < bytes.size()) {
+    std::string_view rest = bytes.substr(pos);
     bool torn = rest.size() < kLengthBytes;
     uint32_t len = torn ? 0 : get_u32(rest);
     size_t total = kLengthBytes + size_t{len} + kChecksumBytes;
     if (!torn && (len == 0 || len > kMaxBodyBytes)) {
       // Some file systems leave a zero-filled tail after a crash.
       if (rest.find_first_not_of('\0') != std::string_view::npos) {
-        return damaged(path, pos, "impossible record length");
+        return damaged_here("impossible record length");
       }
       torn = true;
     }
@@ -123,18 +126,18 @@ Result<ParsedFile> parse_records(std::string_view file, const std::filesystem::p
     if (!torn) {
       auto sum = checksum(body);
       bool sum_ok = std::memcmp(sum.data(), rest.data() + kLengthBytes + len, sum.size()) == 0;
-      if (!sum_ok && total < rest.size()) return damaged(path, pos, "checksum mismatch");
+      if (!sum_ok && total < rest.size()) return damaged_here("checksum mismatch");
       torn = !sum_ok;
     }
     if (torn) break;
 
-    if (pos == 0) {
+    if (file_offset + pos == 0) {
       parsed.header_body = body;
     } else {
-      if (body[0] != kKeyType || body.size() < 2) return damaged(path, pos, "unknown record");
+      if (body[0] != kKeyType || body.size() < 2) return damaged_here("unknown record");
       size_t owner_len = static_cast<uint8_t>(body[1]);
       if (body.size() != 2 + owner_len + kNonceBytes + kKeyBytes + kTagBytes) {
-        return damaged(path, pos, "key record of the wrong size");
+        return damaged_here("key record of the wrong size");
       }
       parsed.keys.push_back({body.substr(2, owner_len), body.substr(2 + owner_len)});
     }

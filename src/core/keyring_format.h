@@ -41,14 +41,17 @@ struct ParsedKey {
 };
 
 struct ParsedFile {
-  std::string_view header_body;
+  std::string_view header_body;  // empty when parsing began after the header
   std::vector<ParsedKey> keys;
-  size_t valid_bytes = 0;  // less than the file's size when a torn append was dropped
+  size_t valid_bytes = 0;  // of whole records; less than the bytes given when the last is torn
 };
 
-// Splits a keyring file into its records, pointing into `file`. Fails on damage; a torn
-// last record is left out (see valid_bytes).
-Result<ParsedFile> parse_records(std::string_view file, const std::filesystem::path& path);
+// Splits a keyring file, or its bytes from `file_offset` on (a record boundary after the
+// header, for reading what was appended since), into records pointing into `bytes`. Fails
+// on damage; a torn last record (a crashed append, or one still being written) is left out:
+// see valid_bytes.
+Result<ParsedFile> parse_records(std::string_view bytes, const std::filesystem::path& path,
+                                 size_t file_offset = 0);
 
 // Checks the header's format and that `master` opens it. `key_hint` says where the right
 // key is given, for the message when it does not.

@@ -43,6 +43,18 @@ Result<std::string> read_whole(int fd, const fs::path& path) {
   }
 }
 
+Result<std::string> read_from(int fd, size_t offset, const fs::path& path) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(offset + out.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("could not read", path);
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
 Status fsync_dir(const fs::path& file) {
   fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -50,11 +62,11 @@ Status fsync_dir(const fs::path& file) {
   return ok_status();
 }
 
-Status rename_into_place(const fs::path& path, std::string_view content) {
+Result<Fd> rename_into_place(const fs::path& path, std::string_view content) {
   fs::path tmp = path;
   tmp += ".tmp";
   ::unlink(tmp.c_str());  // a leftover from a crash; O_EXCL below guarantees our mode
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  Fd fd(::open(tmp.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) return io_error("could not create", tmp);
   Status written = write_all(fd.get(), content, tmp);
   // fchmod: a umask cannot then make the file unreadable to us, nor is it ever wider.
@@ -64,8 +76,11 @@ Status rename_into_place(const fs::path& path, std::string_view content) {
   if (written && ::rename(tmp.c_str(), path.c_str()) != 0) {
     written = io_error("could not rename onto", path);
   }
-  if (!written) ::unlink(tmp.c_str());
-  return written;
+  if (!written) {
+    ::unlink(tmp.c_str());
+    return written.error();
+  }
+  return fd;
 }
 
 }  // namespace parley::keyring_internal

@@ -36,12 +36,15 @@ Error io_error(std::string_view action, const std::filesystem::path& path, int e
 
 Status write_all(int fd, std::string_view bytes, const std::filesystem::path& path);
 Result<std::string> read_whole(int fd, const std::filesystem::path& path);
+// The bytes from `offset` to the end of the file (pread: the fd's offset is left alone).
+Result<std::string> read_from(int fd, size_t offset, const std::filesystem::path& path);
 
 // Makes a rename or a file creation in the directory of `file` durable.
 Status fsync_dir(const std::filesystem::path& file);
 
 // Writes `content` to `path`.tmp (mode 0600), syncs it, and renames it onto `path`: a crash
-// leaves the old file or the new one. The caller then syncs the directory.
-Status rename_into_place(const std::filesystem::path& path, std::string_view content);
+// leaves the old file or the new one. The caller then syncs the directory. Returns the new
+// file open for reading and appending. Two writers must not use the same `path` at once.
+Result<Fd> rename_into_place(const std::filesystem::path& path, std::string_view content);
 
 }  // namespace parley::keyring_internal

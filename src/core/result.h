@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -29,6 +30,7 @@ const char* error_code_name(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
+  int64_t retry_after_seconds = 0;  // rate_limited/unavailable: when to try again, if known
 };
 
 inline Error make_error(ErrorCode code, std::string message) {

@@ -14,6 +14,21 @@ class value;
 
 namespace parley {
 
+// Who is calling, once the server's authenticator has checked the credentials and the
+// route's Access. Empty for public routes.
+struct Principal {
+  std::string user_id;  // a signed-in account holder; empty for API keys
+  std::string session_id;
+  std::string csrf_token;    // the session's, for the dashboard to echo back
+  std::string api_key_id;    // an API key; empty for sessions
+  std::string workspace_id;  // the route's workspace, when it has one
+  std::string role;          // the user's role in that workspace
+  std::string scopes;        // the key's scopes, space-separated
+  bool is_operator = false;
+  // Who the audit log names as the actor.
+  const std::string& actor_id() const { return user_id.empty() ? api_key_id : user_id; }
+};
+
 struct Request {
   std::string method;                                        // "GET", "POST"...
   std::string path;                                          // decoded path, no query
@@ -26,6 +41,7 @@ struct Request {
   // The parsed body of a route declared BodyKind::json; the server has already answered
   // 415 for another content type and 400 for invalid JSON.
   std::shared_ptr<const boost::json::value> json;
+  Principal principal;
 
   // The first header with this lower-case name, or empty.
   std::string_view header(std::string_view name) const;

@@ -47,7 +47,12 @@ int http_status_for(ErrorCode code) {
 }
 
 Response error_response(const Error& error) {
-  return error_response(http_status_for(error.code), error_code_name(error.code), error.message);
+  Response response =
+      error_response(http_status_for(error.code), error_code_name(error.code), error.message);
+  if (error.retry_after_seconds > 0) {
+    response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
 }
 
 std::string_view Request::header(std::string_view name) const {

@@ -12,20 +12,34 @@
 
 namespace parley {
 
-// Who may call a route. Authentication itself arrives with accounts; the declaration is
-// required from the start so that no route exists without one.
+// Who may call a route. Access has no default: a route cannot exist without saying.
 enum class AuthKind {
-  none,     // public: health checks, metrics, signup, login
-  session,  // a dashboard session cookie (+ CSRF on state changes)
-  key,      // Authorization: Bearer workspace API key
-  widget,   // a bot's public id, checked against its allowed origins
+  none,      // public: health checks, metrics, signup, login
+  user,      // any signed-in account holder (session cookie)
+  member,    // a member of the route's workspace ({ws_id}): a session with at least
+             // min_role there, or (when key_scope is set) an API key of that workspace
+             // with that scope
+  platform,  // the platform operator (session)
+  widget,    // a bot's public id, checked against its allowed origins
 };
 
-// No default: a route cannot exist without saying who may call it.
 struct Access {
-  Access(AuthKind kind, std::string min_role) : kind(kind), min_role(std::move(min_role)) {}
+  static Access public_route() { return Access(AuthKind::none, "", ""); }
+  static Access signed_in() { return Access(AuthKind::user, "", ""); }
+  // min_role: owner | admin | agent | viewer. key_scope: read | write | chat | admin, or
+  // empty when API keys may not call the route.
+  static Access member(std::string min_role, std::string key_scope) {
+    return Access(AuthKind::member, std::move(min_role), std::move(key_scope));
+  }
+  static Access platform_operator() { return Access(AuthKind::platform, "", ""); }
+
   AuthKind kind;
-  std::string min_role;  // "owner", "admin", "agent", "viewer", or a key scope; empty for none
+  std::string min_role;
+  std::string key_scope;
+
+ private:
+  Access(AuthKind kind, std::string min_role, std::string key_scope)
+      : kind(kind), min_role(std::move(min_role)), key_scope(std::move(key_scope)) {}
 };
 
 enum class BodyKind { none, json, any };

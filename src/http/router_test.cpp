@@ -12,8 +12,8 @@ Handler answer(std::string text) {
 class RouterTest : public testing::Test {
  protected:
   void SetUp() override {
-    RouteOptions open{{AuthKind::none, ""}, BodyKind::none, false};
-    RouteOptions keyed{{AuthKind::key, "read"}, BodyKind::none, true};
+    RouteOptions open{Access::public_route(), BodyKind::none, false};
+    RouteOptions keyed{Access::signed_in(), BodyKind::none, true};
     router_.add("GET", "/healthz", open, answer("health"));
     router_.add("GET", "/api/v1/bots/{bot_id}", keyed, answer("bot"));
     router_.add("DELETE", "/api/v1/bots/{bot_id}", keyed, answer("delete"));

@@ -118,7 +118,9 @@ struct Server::Impl {
   http::response<http::string_body> to_reply(Response response, const Request& request,
                                              bool keep_alive);
   awaitable<Response> dispatch_route(const Route& route, Request& request);
-  Response call(const Route& route, Request& request);
+  Response handle(const Route& route, Request& request);
+  std::optional<Response> call_guarded(const Route& route, Request& request,
+                                       const std::function<std::optional<Response>()>& fn);
   void begin_drain();
   void finish_if_drained();
   void finish();
@@ -374,37 +376,50 @@ http::response<http::string_body> Server::Impl::to_reply(Response response, cons
 }
 
 awaitable<Response> Server::Impl::dispatch_route(const Route& route, Request& request) {
+  // Checking credentials reads the store, so only public, non-blocking routes run inline;
+  // the rest run on the worker pool and this connection resumes on its own io_context.
+  if (!route.options.blocking && route.options.access.kind == AuthKind::none) {
+    co_return handle(route, request);
+  }
+  co_return co_await net::co_spawn(
+      workers, [&]() -> awaitable<Response> { co_return handle(route, request); }, use_awaitable);
+}
+
+Response Server::Impl::handle(const Route& route, Request& request) {
   const RouteOptions& options = route.options;
   if (options.access.kind != AuthKind::none) {
     if (!authenticator) {
-      co_return error_response(401, "unauthenticated", "this route needs credentials");
+      return error_response(401, "unauthenticated", "this route needs credentials");
     }
-    if (auto denial = authenticator(route, request)) co_return std::move(*denial);
+    if (auto denial = call_guarded(route, request, [&] { return authenticator(route, request); })) {
+      return std::move(*denial);
+    }
   }
   if (options.body == BodyKind::json && method_has_body(request.method)) {
     std::string_view type = request.header("content-type");
     if (type.substr(0, type.find(';')) != "application/json") {
-      co_return error_response(415, "unsupported_media_type",
-                               "send the body as JSON with Content-Type: application/json");
+      return error_response(415, "unsupported_media_type",
+                            "send the body as JSON with Content-Type: application/json");
     }
     boost::json::error_code json_ec;
     auto value = boost::json::parse(request.body, json_ec);
     if (json_ec) {
-      co_return error_response(400, "invalid_json",
-                               "the body is not valid JSON: " + json_ec.message());
+      return error_response(400, "invalid_json",
+                            "the body is not valid JSON: " + json_ec.message());
     }
     request.json = std::make_shared<const boost::json::value>(std::move(value));
   }
-  if (!options.blocking) co_return call(route, request);
-  // Handlers that may wait run on the worker pool; this connection resumes on its own
-  // io_context when the handler is done.
-  co_return co_await net::co_spawn(
-      workers, [&]() -> awaitable<Response> { co_return call(route, request); }, use_awaitable);
+  auto response =
+      call_guarded(route, request, [&] { return std::optional(route.handler(request)); });
+  return std::move(*response);
 }
 
-Response Server::Impl::call(const Route& route, Request& request) {
+// Runs a handler or the authenticator; an exception becomes a 500 that names the request
+// id, and the log line says where, never what the request held.
+std::optional<Response> Server::Impl::call_guarded(
+    const Route& route, Request& request, const std::function<std::optional<Response>()>& fn) {
   try {
-    return route.handler(request);
+    return fn();
   } catch (const std::exception& e) {
     log.error("http.handler_failed", {{"request_id", std::string_view(request.request_id)},
                                       {"route", std::string_view(route.pattern)}});

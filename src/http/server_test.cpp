@@ -25,24 +25,23 @@ class ServerTest : public ::testing::Test {
     config_.max_header_bytes = 4096;
     config_.max_body_bytes = 64 * 1024;
     config_.read_timeout_ms = 300;
-    const RouteOptions open_inline{{AuthKind::none, ""}, BodyKind::none, false};
+    const RouteOptions open_inline{Access::public_route(), BodyKind::none, false};
     router_.add("GET", "/hello", open_inline, [](Request& request) {
       return Response{200, "text/plain", "hello " + request.query_param("name"), {}};
     });
-    router_.add("POST", "/echo", {{AuthKind::none, ""}, BodyKind::json, true},
+    router_.add("POST", "/echo", {Access::public_route(), BodyKind::json, true},
                 [](Request& request) {
                   return json_response(200, boost::json::object{{"got", *request.json}});
                 });
-    router_.add("GET", "/items/{item_id}", {{AuthKind::none, ""}, BodyKind::none, true},
+    router_.add("GET", "/items/{item_id}", {Access::public_route(), BodyKind::none, true},
                 [](Request& request) {
                   return Response{200, "text/plain", std::string(request.param("item_id")), {}};
                 });
     router_.add("DELETE", "/items/{item_id}", open_inline, [](Request&) { return Response{}; });
-    router_.add("GET", "/private", {{AuthKind::session, "viewer"}, BodyKind::none, true},
-                [](Request&) {
-                  return Response{200, "text/plain", "secret", {}};
-                });
-    router_.add("GET", "/wait", {{AuthKind::none, ""}, BodyKind::none, true}, [this](Request&) {
+    router_.add("GET", "/private", {Access::signed_in(), BodyKind::none, true}, [](Request&) {
+      return Response{200, "text/plain", "secret", {}};
+    });
+    router_.add("GET", "/wait", {Access::public_route(), BodyKind::none, true}, [this](Request&) {
       entered_.set_value();
       release_.get_future().wait();
       return Response{200, "text/plain", "done", {}};

@@ -2,10 +2,100 @@
 
 namespace parley {
 
+namespace {
+constexpr const char* kMailPurpose =
+    "deliver account emails (verification, password reset, invitations)";
+}  // namespace
+
 const std::vector<TableInfo>& data_map() {
   static const std::vector<TableInfo> map = {
       {"schema_migrations", "which schema migrations have been applied, and when", "", {}},
       {"meta", "facts about this installation: instance id, creation time", "", {}},
+      {"users",
+       "account holders: sign-in identity and the age statement",
+       "id",
+       {{"email_hash", "user.contact.email_lookup",
+         "find the account at login without storing the address in clear", LegalBasis::contract,
+         Retention::account_data, false},
+        {"email_sealed", "user.contact.email", "sign-in and account emails", LegalBasis::contract,
+         Retention::account_data, true},
+        {"password_hash", "user.credential", "sign-in (argon2id hash, never the password)",
+         LegalBasis::contract, Retention::account_data, false},
+        {"age_statement", "user.age_statement",
+         "prove the service is not offered to anyone under 16 (how age was stated; no birth "
+         "date is kept)",
+         LegalBasis::legal_obligation, Retention::account_data, false},
+        {"last_active_at", "user.activity", "start the 24-month retention clock",
+         LegalBasis::legitimate_interests, Retention::account_data, false}}},
+      {"sessions",
+       "dashboard sign-in sessions (token hashes only)",
+       "user_id",
+       {{"token_hash", "user.credential", "recognize a signed-in browser", LegalBasis::contract,
+         Retention::account_data, false},
+        {"last_seen_at", "user.activity", "expire idle sessions", LegalBasis::contract,
+         Retention::account_data, false}}},
+      {"one_time_tokens",
+       "email verification, password reset and email change tokens (hashes only)",
+       "user_id",
+       {{"token_hash", "user.credential", "prove control of an email address", LegalBasis::contract,
+         Retention::account_data, false},
+        {"payload_sealed", "user.contact.email", "the new address during an email change",
+         LegalBasis::contract, Retention::account_data, true}}},
+      {"workspaces",
+       "tenants: a business's bots, members and keys",
+       "id",
+       {{"name_sealed", "workspace.name", "show the workspace to its members", LegalBasis::contract,
+         Retention::account_data, true}}},
+      {"memberships",
+       "who belongs to which workspace, with which role",
+       "user_id",
+       {{"role", "user.role", "decide what the member may do in the workspace",
+         LegalBasis::contract, Retention::account_data, false}}},
+      {"invitations",
+       "pending invitations to join a workspace",
+       "id",
+       {{"email_hash", "user.contact.email_lookup", "match the invitation to the invitee",
+         LegalBasis::contract, Retention::account_data, false},
+        {"email_sealed", "user.contact.email", "send the invitation", LegalBasis::contract,
+         Retention::account_data, true}}},
+      {"api_keys", "workspace API keys (hashes, prefixes, scopes)", "", {}},
+      {"login_throttle",
+       "failed sign-in counters keyed by keyed hashes of the account and the client address",
+       "key",
+       {{"key", "technical.ip_pseudonym", "slow down password guessing",
+         LegalBasis::legitimate_interests, Retention::technical_logs, false}}},
+      {"mail_outbox",
+       "account emails waiting for delivery, and those sent or failed in the last 30 days; "
+       "the body (it carries the tokens) is emptied once the mail is sent or has failed, and "
+       "the row is deleted 30 days after it was queued",
+       "owner_id",
+       {{"to_sealed", "user.contact.email", kMailPurpose, LegalBasis::contract,
+         Retention::account_data, true},
+        {"subject_sealed", "communication.content", kMailPurpose, LegalBasis::contract,
+         Retention::account_data, true},
+        {"body_sealed", "communication.content", kMailPurpose, LegalBasis::contract,
+         Retention::account_data, true}}},
+      // The audit log holds ids and a keyed hash only. Entries are not sealed and not
+      // deleted on erasure: the hash chain must keep verifying, and once the account row
+      // and its key are gone an id no longer leads to anyone.
+      {"audit_log",
+       "tamper-evident audit log: who did what to which object, in a hash chain",
+       "actor_id",
+       {{"actor_id", "user.id", "accountability: which account performed an action",
+         LegalBasis::legitimate_interests, Retention::technical_logs, false},
+        {"target_id", "user.id",
+         "accountability: what an action was done to (a bot, a key, or a member's account)",
+         LegalBasis::legitimate_interests, Retention::technical_logs, false},
+        {"action", "user.activity", "accountability: what was done",
+         LegalBasis::legitimate_interests, Retention::technical_logs, false},
+        {"at", "user.activity", "accountability: when it was done",
+         LegalBasis::legitimate_interests, Retention::technical_logs, false},
+        {"ip_hash", "technical.ip_pseudonym",
+         "security monitoring: tell repeated actions from one origin apart without storing "
+         "the IP",
+         LegalBasis::legitimate_interests, Retention::technical_logs, false}}},
+      {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
+      {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };
   return map;
 }

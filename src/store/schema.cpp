@@ -10,6 +10,9 @@ const std::vector<Migration>& parley_migrations() {
        "  key TEXT PRIMARY KEY,\n"
        "  value TEXT NOT NULL\n"
        ");\n"},
+      accounts_migration(),
+      audit_migration(),
+      outbox_migration(),
   };
   return migrations;
 }

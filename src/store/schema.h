@@ -9,6 +9,11 @@
 
 namespace parley {
 
+// One function per domain's migration, listed in order by parley_migrations().
+Migration accounts_migration();
+Migration audit_migration();   // 3: audit_log, audit_checkpoints, audit_head (schema_audit.cpp)
+Migration outbox_migration();  // 4: mail_outbox (schema_outbox.cpp)
+
 const std::vector<Migration>& parley_migrations();
 
 }  // namespace parley

@@ -1,0 +1,38 @@
+// Reading a JSON request body field by field, with errors that name the field: what every
+// API handler does before it calls a service.
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "http/request.h"
+
+namespace parley {
+
+class JsonFields {
+ public:
+  // The body as an object; invalid_argument when it is another JSON type.
+  static Result<JsonFields> of(const Request& request);
+
+  Result<std::string> required_string(std::string_view name, size_t max_bytes = 4096) const;
+  Result<std::optional<std::string>> optional_string(std::string_view name,
+                                                     size_t max_bytes = 4096) const;
+  Result<std::optional<bool>> optional_bool(std::string_view name) const;
+  Result<std::optional<int64_t>> optional_integer(std::string_view name) const;
+  Result<std::vector<std::string>> string_list(std::string_view name, size_t max_items = 32) const;
+
+ private:
+  explicit JsonFields(const boost::json::object* object) : object_(object) {}
+  const boost::json::object* object_;
+};
+
+// A list page: {"data":[...],"next_cursor":...}.
+boost::json::object list_page(boost::json::array data, std::optional<std::string> next_cursor);
+
+// Milliseconds since the epoch as an RFC 3339 UTC string, e.g. "2026-11-29T03:04:05Z".
+std::string iso_time(int64_t ms);
+
+}  // namespace parley
