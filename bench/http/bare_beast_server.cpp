@@ -4,10 +4,10 @@
 // metrics or logging. Parley's /healthz throughput is reported as a fraction of this one's.
 //
 //   bench_bare_beast [--port P] [--threads N]   (binds 127.0.0.1; prints the bound port)
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>

@@ -78,12 +78,11 @@ Run write_concurrently(parley::Database& db, int64_t count, int threads) {
         const int64_t id = next_id.fetch_add(1);
         if (id > count) return;
         const parley::SqlParams params{id, payload_for(id)};
-        auto status =
-            db.write([&params](parley::Tx& tx) -> parley::Status {
-              auto changed = tx.exec(kInsert, params);
-              if (!changed) return changed.error();
-              return parley::ok_status();
-            });
+        auto status = db.write([&params](parley::Tx& tx) -> parley::Status {
+          auto changed = tx.exec(kInsert, params);
+          if (!changed) return changed.error();
+          return parley::ok_status();
+        });
         if (!status && !failed.exchange(true)) failure = status.error().message;
       }
     });
@@ -169,8 +168,7 @@ class RawSqlite {
     const std::string payload = payload_for(id);
     exec("BEGIN");
     sqlite3_bind_int64(insert_, 1, id);
-    sqlite3_bind_text(insert_, 2, payload.data(), static_cast<int>(payload.size()),
-                      SQLITE_STATIC);
+    sqlite3_bind_text(insert_, 2, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);
     if (sqlite3_step(insert_) != SQLITE_DONE) fail("insert");
     sqlite3_reset(insert_);
     exec("COMMIT");
@@ -199,8 +197,10 @@ Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (i + 1 >= argc) die("usage: " + std::string(argv[0]) +
-                           " [--group N] [--single N] [--threads T] [--dir DIR] [--pg-pool P]");
+    if (i + 1 >= argc) {
+      die("usage: " + std::string(argv[0]) +
+          " [--group N] [--single N] [--threads T] [--dir DIR] [--pg-pool P]");
+    }
     const char* value = argv[++i];
     if (arg == "--group") {
       options.group_writes = std::atoll(value);
@@ -230,12 +230,15 @@ int main(int argc, char** argv) {
   std::error_code ec;
   fs::create_directories(options.dir, ec);
   std::string pattern = (options.dir / "parley-bench-store.XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) die("cannot create a temp dir in " + options.dir.string());
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    die("cannot create a temp dir in " + options.dir.string());
+  }
   const fs::path dir = pattern;
   struct statfs info {};
   const bool tmpfs = ::statfs(dir.c_str(), &info) == 0 && info.f_type == kTmpfsMagic;
-  if (tmpfs) std::fprintf(stderr, "bench_store_commit: %s is tmpfs; fsync is free there\n",
-                          dir.c_str());
+  if (tmpfs) {
+    std::fprintf(stderr, "bench_store_commit: %s is tmpfs; fsync is free there\n", dir.c_str());
+  }
 
   // Each run on a fresh file of the same schema, in the same directory.
   const GroupResult group = sqlite_group(dir / "group.db", options);
@@ -253,11 +256,10 @@ int main(int argc, char** argv) {
                 ",\"sqlite_mean_group_size\":%.2f"
                 ",\"sqlite_single_writes\":%lld,\"sqlite_single_seconds\":%.3f"
                 ",\"sqlite_single_writes_per_s\":%.0f,\"ratio_group_over_single\":%.2f",
-                tmpfs ? "true" : "false", options.threads,
-                static_cast<long long>(group.run.writes), group.run.seconds,
-                group.run.per_second(), static_cast<unsigned long long>(group.commits),
-                group.mean_group, static_cast<long long>(single.writes), single.seconds,
-                single.per_second(), ratio);
+                tmpfs ? "true" : "false", options.threads, static_cast<long long>(group.run.writes),
+                group.run.seconds, group.run.per_second(),
+                static_cast<unsigned long long>(group.commits), group.mean_group,
+                static_cast<long long>(single.writes), single.seconds, single.per_second(), ratio);
   line += buf;
 
   if (const char* url = std::getenv("PARLEY_TEST_PG_URL"); url && *url) {

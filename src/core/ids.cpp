@@ -1,6 +1,7 @@
 #include "core/ids.h"
 
 #include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -38,7 +39,19 @@ std::string new_id(std::string_view prefix, const Clock& clock) {
     bytes[i] = static_cast<uint8_t>(ms & 0xff);
     ms >>= 8;
   }
-  randombytes_buf(bytes.data() + 6, 10);
+  // One getrandom(2) per 409 ids rather than per id: ids are made per request. A forked
+  // child refills its own pool, so it never repeats its parent's next ids.
+  thread_local std::array<uint8_t, 4096> pool;
+  thread_local size_t used = pool.size();
+  thread_local pid_t filled_by = 0;
+  if (used + 10 > pool.size() || filled_by != ::getpid()) {
+    filled_by = ::getpid();
+    randombytes_buf(pool.data(), pool.size());
+    used = 0;
+  }
+  std::copy_n(pool.data() + used, 10, bytes.data() + 6);
+  sodium_memzero(pool.data() + used, 10);
+  used += 10;
 
   std::string id;
   id.reserve(prefix.size() + 1 + kUlidChars);

@@ -1,6 +1,8 @@
 #include "core/log.h"
 
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 namespace parley {
@@ -31,14 +33,26 @@ const char* level_name(LogLevel level) {
 void append_timestamp(std::string& out) {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buf[64];  // roomy enough that the compiler can prove no truncation
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  out += buf;
+  // The date and time to the second change once a second: format them then.
+  thread_local int64_t cached_second = -1;
+  thread_local char prefix[32];
+  thread_local size_t prefix_size = 0;
+  const int64_t second = ms / 1000;
+  if (second != cached_second) {
+    std::time_t seconds = second;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    prefix_size = static_cast<size_t>(
+        std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d.", utc.tm_year + 1900,
+                      utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec));
+    cached_second = second;
+  }
+  out.append(prefix, prefix_size);
+  const int milli = static_cast<int>(ms % 1000);
+  out += static_cast<char>('0' + milli / 100);
+  out += static_cast<char>('0' + milli / 10 % 10);
+  out += static_cast<char>('0' + milli % 10);
+  out += 'Z';
 }
 
 void append_value(std::string& out, const LogValue& field) {
@@ -46,11 +60,12 @@ void append_value(std::string& out, const LogValue& field) {
   if (auto* s = std::get_if<std::string_view>(&value)) {
     append_json_string(out, *s);
   } else if (auto* i = std::get_if<int64_t>(&value)) {
-    out += std::to_string(*i);
+    char buf[24];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, *i).ptr);
   } else if (auto* d = std::get_if<double>(&value)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", *d);
-    out += buf;
+    char buf[64];
+    auto end = std::to_chars(buf, buf + sizeof buf, *d, std::chars_format::fixed, 3).ptr;
+    out.append(buf, end);
   } else {
     out += std::get<bool>(value) ? "true" : "false";
   }
@@ -104,8 +119,8 @@ Log::~Log() {
 
 void Log::write(LogLevel level, std::string_view event, LogFields fields) {
   if (!enabled(level)) return;
-  std::string line;
-  line.reserve(160);
+  thread_local std::string line;
+  line.clear();
   line += "{\"ts\":\"";
   append_timestamp(line);
   line += "\",\"level\":\"";
@@ -119,17 +134,24 @@ void Log::write(LogLevel level, std::string_view event, LogFields fields) {
     append_value(line, value);
   }
   line += "}\n";
+  bool wake;
   {
     std::lock_guard lock(mutex_);
+    // Wake the writer for the first line of a batch, a full batch, or a warning; otherwise
+    // it collects lines for up to kBatchMillis and writes them with one write(2).
+    wake =
+        pending_.empty() || pending_.size() + line.size() >= kBatchBytes || level >= LogLevel::warn;
     pending_ += line;
     ++written_seq_;
+    if (level >= LogLevel::warn) urgent_ = true;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void Log::flush() {
   std::unique_lock lock(mutex_);
   uint64_t target = written_seq_;
+  flush_wanted_ = true;
   wake_.notify_one();
   flushed_.wait(lock, [&] { return flushed_seq_ >= target; });
 }
@@ -138,8 +160,14 @@ void Log::run() {
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    // Let a batch fill: a busy server writes a few hundred lines per write(2), not one.
+    wake_.wait_for(lock, std::chrono::milliseconds(kBatchMillis), [&] {
+      return stopping_ || urgent_ || flush_wanted_ || pending_.size() >= kBatchBytes;
+    });
     std::string batch;
     batch.swap(pending_);
+    urgent_ = false;
+    flush_wanted_ = false;
     uint64_t seq = written_seq_;
     lock.unlock();
     if (!batch.empty()) {

@@ -65,6 +65,10 @@ class Log {
   uint64_t written_seq_ = 0;
   uint64_t flushed_seq_ = 0;
   bool stopping_ = false;
+  bool urgent_ = false;
+  bool flush_wanted_ = false;
+  static constexpr size_t kBatchBytes = 64 * 1024;
+  static constexpr int kBatchMillis = 10;
   std::thread writer_;
 };
 

@@ -45,25 +45,46 @@ bool method_has_body(std::string_view method) {
 // deadline cancels (never closes) a read or write that takes too long, so that a slow
 // client still gets its 408.
 struct Connection : std::enable_shared_from_this<Connection> {
-  explicit Connection(tcp::socket s) : socket(std::move(s)), deadline(socket.get_executor()) {}
+  using Clock = std::chrono::steady_clock;
+
+  // `granularity`: the shortest timeout the connection uses. The timer never waits longer
+  // than that, so a new deadline (never shorter) needs no re-arming: setting one costs a
+  // clock read, and the timer wakes at most once per granularity to look at it.
+  Connection(tcp::socket s, std::chrono::milliseconds granularity)
+      : socket(std::move(s)), deadline(socket.get_executor()), granularity(granularity) {}
 
   void arm(int milliseconds) {
     timed_out = false;
-    deadline.expires_after(std::chrono::milliseconds(milliseconds));
+    due = Clock::now() + std::chrono::milliseconds(milliseconds);
+    if (!watching || due < watching_until) watch();
+  }
+  void disarm() { due = Clock::time_point::max(); }
+  void stop_watching() { deadline.cancel(); }
+
+  void watch() {
+    watching = true;
+    watching_until = std::min(due, Clock::now() + granularity);
+    deadline.expires_at(watching_until);
     deadline.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec) return;  // re-armed or disarmed
+      if (ec) return;  // re-armed or stopped
+      self->watching = false;
+      if (self->due == Clock::time_point::max()) return;  // disarmed: the next arm watches
+      if (Clock::now() < self->due) return self->watch();
       self->timed_out = true;
       beast::error_code ignored;
       self->socket.cancel(ignored);
     });
   }
-  void disarm() { deadline.cancel(); }
 
   tcp::socket socket;
   net::steady_timer deadline;
+  const std::chrono::milliseconds granularity;
   // Touched only on the connection's own io_context.
   bool idle = false;
   bool timed_out = false;
+  bool watching = false;
+  Clock::time_point due = Clock::time_point::max();
+  Clock::time_point watching_until;
 };
 
 // A request whose first bytes have arrived is in flight, even if we have not read them:
@@ -193,7 +214,9 @@ awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    auto connection = std::make_shared<Connection>(
+        std::move(socket),
+        std::chrono::milliseconds(std::min(config.read_timeout_ms, config.idle_timeout_ms)));
     {
       std::lock_guard lock(connections_mutex);
       connections.push_back(connection);
@@ -311,7 +334,7 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
   }
 
   beast::error_code ignored;
-  connection->disarm();
+  connection->stop_watching();
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   {
@@ -362,9 +385,9 @@ Request Server::Impl::to_request(http::request<http::string_body>& message,
 http::response<http::string_body> Server::Impl::to_reply(Response response, const Request& request,
                                                          bool keep_alive) {
   http::response<http::string_body> reply{static_cast<http::status>(response.status), 11};
-  reply.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) reply.set(name, value);
-  if (!request.request_id.empty()) reply.set("X-Request-Id", request.request_id);
+  reply.insert(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) reply.insert(name, value);
+  if (!request.request_id.empty()) reply.insert("X-Request-Id", request.request_id);
   reply.keep_alive(keep_alive);
   if (request.method == "HEAD") {
     reply.content_length(response.body.size());
