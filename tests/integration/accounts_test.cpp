@@ -633,5 +633,29 @@ TEST_F(Accounts, BootstrapPrintsAnAdminKeyThatWorksAsBearer) {
       << "Bob's session on Acme's workspace";
 }
 
+// The same command beside a running server on the same data directory: the keyring and
+// the database are shared, and the server serves the new owner at once.
+TEST_F(Accounts, BootstrapWorksWhileTheServerRuns) {
+  start();
+  auto bootstrapped =
+      run_command({kBinary, "admin", "bootstrap", "--data", data().string(), "--email",
+                   "late.owner@example.com", "--password", kPassword, "--workspace", "Later"},
+                  env());
+  ASSERT_EQ(bootstrapped.exit_code, 0) << bootstrapped.output;
+  std::string out;
+  std::istringstream lines(bootstrapped.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (contains(line, "\"api_key\"")) out = line;
+  }
+  const std::string ws_id = string_at(out, {"workspace_id"});
+  const std::string key = string_at(out, {"api_key"});
+  auto read = api().send("GET", "/api/v1/workspaces/" + ws_id, "",
+                         {{"Authorization", "Bearer " + key}});
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->status, 200) << read->body;
+  EXPECT_EQ(string_at(read->body, {"name"}), "Later") << "the server opens the new sealed name";
+  EXPECT_EQ(login("late.owner@example.com", kPassword).status, 200);
+}
+
 }  // namespace
 }  // namespace parley
