@@ -53,21 +53,17 @@ std::string new_id(std::string_view prefix, const Clock& clock) {
   sodium_memzero(pool.data() + used, 10);
   used += 10;
 
+  // The 128 bits as one number, read 5 bits at a time from the top (130 bits for 128: the
+  // first character carries only 3).
+  unsigned __int128 value = 0;
+  for (uint8_t byte : bytes) value = (value << 8) | byte;
   std::string id;
   id.reserve(prefix.size() + 1 + kUlidChars);
   id.append(prefix);
   id.push_back('_');
   for (size_t i = 0; i < kUlidChars; ++i) {
-    // Bit offset of this character's lowest bit, counting from the least significant bit.
-    size_t shift = (kUlidChars - 1 - i) * 5;
-    unsigned value = 0;
-    for (size_t b = 0; b < 5; ++b) {
-      size_t bit = shift + b;
-      if (bit >= 128) break;
-      size_t byte = 15 - bit / 8;
-      value |= ((bytes[byte] >> (bit % 8)) & 1u) << b;
-    }
-    id.push_back(kCrockford[value]);
+    const unsigned shift = static_cast<unsigned>((kUlidChars - 1 - i) * 5);
+    id.push_back(kCrockford[static_cast<unsigned>(value >> shift) & 31u]);
   }
   return id;
 }

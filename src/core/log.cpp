@@ -75,7 +75,12 @@ void append_value(std::string& out, const LogValue& field) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for (unsigned char ch : text) {
+  size_t run = 0;  // start of the current run of characters that need no escaping
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(text[i]);
+    if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (ch) {
       case '"':
         out += "\\\"";
@@ -92,16 +97,14 @@ void append_json_string(std::string& out, std::string_view text) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        if (ch < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-          out += buf;
-        } else {
-          out += static_cast<char>(ch);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+        out += buf;
+      }
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out += '"';
 }
 

@@ -138,7 +138,6 @@ struct Server::Impl {
   Request to_request(http::request<http::string_body>& message, const std::string& remote_ip);
   http::response<http::string_body> to_reply(Response response, const Request& request,
                                              bool keep_alive);
-  awaitable<Response> dispatch_route(const Route& route, Request& request);
   Response handle(const Route& route, Request& request);
   std::optional<Response> call_guarded(const Route& route, Request& request,
                                        const std::function<std::optional<Response>()>& fn);
@@ -299,7 +298,17 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
         method = match.route->method;
         route = match.route->pattern;
         request.path_params = std::move(match.params);
-        response = co_await dispatch_route(*match.route, request);
+        // Checking credentials reads the store, so only public, non-blocking routes run
+        // inline; the rest run on the worker pool and this connection resumes on its own
+        // io_context when they are done.
+        const RouteOptions& options = match.route->options;
+        if (!options.blocking && options.access.kind == AuthKind::none) {
+          response = handle(*match.route, request);
+        } else {
+          response = co_await net::co_spawn(
+              workers, [&]() -> awaitable<Response> { co_return handle(*match.route, request); },
+              use_awaitable);
+        }
       } else if (!match.allow.empty()) {
         response = error_response(405, "method_not_allowed",
                                   request.method + " is not allowed here; use " + match.allow);
@@ -396,16 +405,6 @@ http::response<http::string_body> Server::Impl::to_reply(Response response, cons
     reply.prepare_payload();
   }
   return reply;
-}
-
-awaitable<Response> Server::Impl::dispatch_route(const Route& route, Request& request) {
-  // Checking credentials reads the store, so only public, non-blocking routes run inline;
-  // the rest run on the worker pool and this connection resumes on its own io_context.
-  if (!route.options.blocking && route.options.access.kind == AuthKind::none) {
-    co_return handle(route, request);
-  }
-  co_return co_await net::co_spawn(
-      workers, [&]() -> awaitable<Response> { co_return handle(route, request); }, use_awaitable);
 }
 
 Response Server::Impl::handle(const Route& route, Request& request) {
