@@ -36,8 +36,7 @@ Status AccountService::request_password_reset(std::string_view email_input, std:
     if (!user) return user.error();
     if (!*user || !(*user)->email_verified_at) return ok_status();  // the same answer
     const std::string& user_id = (*user)->id;
-    if (auto s = retire_tokens(tx, user_id, "reset_password", now); !s) return s;
-    if (auto s = insert_token(
+    if (auto s = issue_token(
             tx, {new_id("tok", ctx_.clock), secret_hash(token), "reset_password", user_id,
                  std::nullopt, now, now + ctx_.config.reset_token_minutes * kMinute, std::nullopt});
         !s) {
@@ -145,10 +144,9 @@ Status AccountService::request_email_change(const ActiveSession& active,
     if (!taken) return taken.error();
     // An address that already has an account gets no mail: the answer reveals nothing.
     if (*taken) return ok_status();
-    if (auto s = retire_tokens(tx, user_id, "change_email", now); !s) return s;
     if (auto s =
-            insert_token(tx, {token_id, secret_hash(token), "change_email", user_id, *payload, now,
-                              now + ctx_.config.verify_token_hours * 60 * kMinute, std::nullopt});
+            issue_token(tx, {token_id, secret_hash(token), "change_email", user_id, *payload, now,
+                             now + ctx_.config.verify_token_hours * 60 * kMinute, std::nullopt});
         !s) {
       return s;
     }

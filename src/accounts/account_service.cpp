@@ -93,8 +93,7 @@ struct NewAccount {
 Status AccountService::queue_verification(Tx& tx, const std::string& user_id,
                                           const std::string& email, int64_t now) {
   const std::string token = random_token();
-  if (auto s = retire_tokens(tx, user_id, "verify_email", now); !s) return s;
-  if (auto s = insert_token(
+  if (auto s = issue_token(
           tx, {new_id("tok", ctx_.clock), secret_hash(token), "verify_email", user_id, std::nullopt,
                now, now + ctx_.config.verify_token_hours * kHour, std::nullopt});
       !s) {

@@ -94,7 +94,8 @@ Status touch_user(Tx& tx, std::string_view user_id, int64_t at) {
       "user");
 }
 
-Status insert_token(Tx& tx, const OneTimeTokenRow& token) {
+Status issue_token(Tx& tx, const OneTimeTokenRow& token) {
+  if (auto s = retire_tokens(tx, token.user_id, token.kind, token.created_at); !s) return s;
   auto inserted = tx.exec(
       "INSERT INTO one_time_tokens (id, token_hash, kind, user_id, payload_sealed, created_at, "
       "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

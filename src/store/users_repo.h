@@ -43,7 +43,9 @@ struct OneTimeTokenRow {
   std::optional<int64_t> used_at;
 };
 
-Status insert_token(Tx& tx, const OneTimeTokenRow& token);
+// Inserts the token after retiring the user's unused tokens of the same kind: only the
+// newest link works.
+Status issue_token(Tx& tx, const OneTimeTokenRow& token);
 Result<std::optional<OneTimeTokenRow>> find_token(Tx& tx, std::string_view token_hash,
                                                   std::string_view kind);
 // Marks the token used; conflict when it already was (a reuse, or a race with one).
