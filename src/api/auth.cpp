@@ -2,6 +2,7 @@
 
 #include "accounts/membership.h"
 #include "accounts/roles.h"
+#include "accounts/secrets.h"
 #include "core/ids.h"
 
 namespace parley {
@@ -116,7 +117,7 @@ Authenticator make_authenticator(AuthDeps deps) {
           !origin.empty() && (origin == "http://" + host || origin == "https://" + host ||
                               origin == origin_of(deps.public_url));
       if (!same_origin) return forbidden("cross-site request refused: the Origin is not ours");
-      if (request.header("x-csrf-token") != principal.csrf_token) {
+      if (!constant_time_equal(request.header("x-csrf-token"), principal.csrf_token)) {
         return forbidden("missing or wrong X-CSRF-Token header");
       }
     }

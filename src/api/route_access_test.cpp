@@ -1,0 +1,67 @@
+// Every route says who may call it, and says it consistently: a workspace's routes are
+// member routes, and a route is public only if it is on the short list below. A new route
+// that forgets either fails here (and one with no Access at all does not compile).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "api/routes.h"
+#include "core/keyring.h"
+#include "store/store.h"
+#include "tests/support/parley_process.h"
+
+namespace parley {
+namespace {
+
+TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
+  auto dir = testing::make_temp_dir("route_access");
+  SystemClock clock;
+  auto store = Store::open({dir, "", 1}, clock);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto keyring = Keyring::open(dir / "keyring", std::vector<uint8_t>(32, 1));
+  ASSERT_TRUE(keyring.ok()) << keyring.error().message;
+  AuthConfig auth;
+  auth.argon2_ops = 1;
+  auth.argon2_mem_kib = 8;
+  AccountsContext context{**store, **keyring, clock, auth};
+  AccountService accounts(context);
+  ApiKeyService keys(context);
+  WorkspaceService workspaces(context);
+  Metrics metrics;
+  Router router;
+  add_api_routes(router,
+                 {{**store, metrics, [] { return false; }}, context, accounts, keys, workspaces});
+
+  // Public on purpose: health and metrics, and the steps before one has a session.
+  const std::set<std::string> public_routes = {
+      "GET /healthz",
+      "GET /readyz",
+      "GET /metrics",
+      "POST /api/v1/auth/signup",
+      "POST /api/v1/auth/verify-email",
+      "POST /api/v1/auth/login",
+      "POST /api/v1/auth/password-reset",
+      "POST /api/v1/auth/password-reset/confirm",
+      "POST /api/v1/auth/email/confirm",
+  };
+  for (const Route& route : router.routes()) {
+    const std::string name = route.method + " " + route.pattern;
+    const Access& access = route.options.access;
+    if (access.kind == AuthKind::none) {
+      EXPECT_TRUE(public_routes.count(name)) << name << " is public but not on the list";
+    }
+    if (route.pattern.find("{ws_id}") != std::string::npos) {
+      EXPECT_EQ(access.kind, AuthKind::member) << name << " is a workspace's route";
+      EXPECT_FALSE(access.min_role.empty()) << name;
+    }
+    if (access.kind == AuthKind::member && !access.key_scope.empty()) {
+      EXPECT_TRUE(access.key_scope == "read" || access.key_scope == "write" ||
+                  access.key_scope == "chat" || access.key_scope == "admin")
+          << name;
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace parley
