@@ -7,11 +7,7 @@
 #include <regex>
 #include <set>
 
-#include "api/routes.h"
-#include "core/clock.h"
-#include "core/keyring.h"
-#include "store/store.h"
-#include "tests/support/parley_process.h"
+#include "api/full_router.h"
 
 namespace parley {
 namespace {
@@ -38,23 +34,7 @@ std::set<std::string> documented_routes() {
 }
 
 TEST(OpenApi, DocumentsExactlyTheRoutesTheServerHas) {
-  auto dir = testing::make_temp_dir("openapi");
-  SystemClock clock;
-  auto store = Store::open({dir, "", 1}, clock);
-  ASSERT_TRUE(store.ok()) << store.error().message;
-  Metrics metrics;
-  Router router;
-  auto keyring = Keyring::open(dir / "keyring", std::vector<uint8_t>(32, 1));
-  ASSERT_TRUE(keyring.ok()) << keyring.error().message;
-  AuthConfig auth;
-  auth.argon2_ops = 1;
-  auth.argon2_mem_kib = 8;
-  AccountsContext context{**store, **keyring, clock, auth};
-  AccountService accounts(context);
-  ApiKeyService keys(context);
-  WorkspaceService workspaces(context);
-  add_api_routes(router,
-                 {{**store, metrics, [] { return false; }}, context, accounts, keys, workspaces});
+  FullRouter router;
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);
@@ -66,7 +46,6 @@ TEST(OpenApi, DocumentsExactlyTheRoutesTheServerHas) {
   for (const auto& route : documented) {
     EXPECT_TRUE(served.count(route)) << route << " is in docs/openapi.yaml but not served";
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,32 +5,13 @@
 
 #include <set>
 
-#include "api/routes.h"
-#include "core/keyring.h"
-#include "store/store.h"
-#include "tests/support/parley_process.h"
+#include "api/full_router.h"
 
 namespace parley {
 namespace {
 
 TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
-  auto dir = testing::make_temp_dir("route_access");
-  SystemClock clock;
-  auto store = Store::open({dir, "", 1}, clock);
-  ASSERT_TRUE(store.ok()) << store.error().message;
-  auto keyring = Keyring::open(dir / "keyring", std::vector<uint8_t>(32, 1));
-  ASSERT_TRUE(keyring.ok()) << keyring.error().message;
-  AuthConfig auth;
-  auth.argon2_ops = 1;
-  auth.argon2_mem_kib = 8;
-  AccountsContext context{**store, **keyring, clock, auth};
-  AccountService accounts(context);
-  ApiKeyService keys(context);
-  WorkspaceService workspaces(context);
-  Metrics metrics;
-  Router router;
-  add_api_routes(router,
-                 {{**store, metrics, [] { return false; }}, context, accounts, keys, workspaces});
+  FullRouter router;
 
   // Public on purpose: health and metrics, and the steps before one has a session.
   const std::set<std::string> public_routes = {
@@ -60,7 +41,6 @@ TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
           << name;
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
