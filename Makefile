@@ -16,7 +16,7 @@ build: bootstrap
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@$(BUILD_DIR)/parley serve --data $(DATA_DIR)
+	@bash scripts/run.sh $(BUILD_DIR) $(DATA_DIR)
 
 # Every test: unit, integration (the real binary on a real socket) and the store suite on
 # SQLite and on a throwaway PostgreSQL that the script starts and stops.
