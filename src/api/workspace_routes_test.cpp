@@ -212,6 +212,21 @@ TEST_F(WorkspaceRoutesTest, KeysAnswerByScopeAndOnlyInTheirWorkspace) {
   EXPECT_EQ(json_of(renamed).at("name").as_string(), "Beta 2");
 }
 
+TEST_F(WorkspaceRoutesTest, AViewerReadsButChangesNothing) {
+  add_member(ws_a_, bob_id_, "viewer");
+  const std::string base = "/api/v1/workspaces/" + ws_a_;
+  EXPECT_EQ(call(bob_, "GET", base).status, 200);
+  EXPECT_EQ(call(bob_, "GET", base + "/members").status, 200);
+  EXPECT_EQ(call(bob_, "PATCH", base, R"({"name":"Renamed"})").status, 403);
+  EXPECT_EQ(
+      call(bob_, "POST", base + "/invitations", R"({"email":"c@example.com","role":"viewer"})")
+          .status,
+      403);
+  EXPECT_EQ(call(bob_, "GET", base + "/keys").status, 403);
+  auto unchanged = call(alice_, "GET", base);
+  EXPECT_EQ(json_of(unchanged).at("name").as_string(), "Alpha");
+}
+
 TEST_F(WorkspaceRoutesTest, RolesAreCheckedAtTheRouteAndInTheService) {
   add_member(ws_a_, bob_id_, "agent");
   const std::string base = "/api/v1/workspaces/" + ws_a_;
