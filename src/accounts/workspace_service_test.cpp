@@ -409,7 +409,9 @@ TEST_F(WorkspaceServiceTest, DeleteRemovesTheRowsAndDestroysTheKey) {
   EXPECT_TRUE(workspaces_->members(ws_)->empty());
   EXPECT_TRUE(keys.list(ws_)->empty());
   for (const auto& user : {owner_, admin}) {
-    for (const auto& mine : *workspaces_->list_for_user(user)) EXPECT_NE(mine.workspace.id, ws_);
+    auto theirs = workspaces_->list_for_user(user);  // kept: the loop must not outlive it
+    ASSERT_TRUE(theirs.ok());
+    for (const auto& mine : *theirs) EXPECT_NE(mine.workspace.id, ws_);
   }
   auto entries = list_audit_entries(store_->db(), ws_, 0, 10);
   ASSERT_TRUE(entries.ok());
