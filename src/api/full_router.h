@@ -1,5 +1,6 @@
-// For tests that look at the whole route table (OpenAPI, access declarations): every
-// route registered as the server registers them, on a throwaway store and keyring.
+// For tests of the whole API: every route registered as the server registers them, over
+// real services on a throwaway store and keyring. The parts stay reachable for tests that
+// set up data through the services.
 #pragma once
 
 #include <filesystem>
@@ -12,43 +13,40 @@
 
 namespace parley {
 
-class FullRouter {
- public:
-  FullRouter() : dir_(testing::make_temp_dir("full_router")) {
-    store_ = Store::open({dir_, "", 1}, clock_).value();
-    keyring_ = Keyring::open(dir_ / "keyring", std::vector<uint8_t>(32, 1)).value();
-    auth_.argon2_ops = 1;
-    auth_.argon2_mem_kib = 8;
-    AccountsContext context{*store_, *keyring_, clock_, auth_};
-    accounts_ = std::make_unique<AccountService>(context);
-    keys_ = std::make_unique<ApiKeyService>(context);
-    workspaces_ = std::make_unique<WorkspaceService>(context);
+struct FullRouter {
+  FullRouter() : dir(testing::make_temp_dir("full_router")) {
+    store = Store::open({dir, "", 1}, clock).value();
+    keyring = Keyring::open(dir / "keyring", std::vector<uint8_t>(32, 1)).value();
+    auth.argon2_ops = 1;
+    auth.argon2_mem_kib = 8;
+    AccountsContext context{*store, *keyring, clock, auth};
+    accounts = std::make_unique<AccountService>(context);
+    keys = std::make_unique<ApiKeyService>(context);
+    workspaces = std::make_unique<WorkspaceService>(context);
     add_api_routes(
-        router_,
-        {{*store_, metrics_, [] { return false; }}, context, *accounts_, *keys_, *workspaces_});
+        router, {{*store, metrics, [] { return false; }}, context, *accounts, *keys, *workspaces});
   }
   ~FullRouter() {
-    router_ = Router();
-    workspaces_.reset();
-    keys_.reset();
-    accounts_.reset();
-    keyring_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    router = Router();
+    workspaces.reset();
+    keys.reset();
+    accounts.reset();
+    keyring.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
   }
-  const std::vector<Route>& routes() const { return router_.routes(); }
+  const std::vector<Route>& routes() const { return router.routes(); }
 
- private:
-  std::filesystem::path dir_;
-  SystemClock clock_;
-  AuthConfig auth_;
-  Metrics metrics_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Keyring> keyring_;
-  std::unique_ptr<AccountService> accounts_;
-  std::unique_ptr<ApiKeyService> keys_;
-  std::unique_ptr<WorkspaceService> workspaces_;
-  Router router_;
+  std::filesystem::path dir;
+  SystemClock clock;
+  AuthConfig auth;
+  Metrics metrics;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Keyring> keyring;
+  std::unique_ptr<AccountService> accounts;
+  std::unique_ptr<ApiKeyService> keys;
+  std::unique_ptr<WorkspaceService> workspaces;
+  Router router;
 };
 
 }  // namespace parley

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "api/auth.h"
-#include "api/routes.h"
+#include "api/full_router.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "store/workspaces_repo.h"
@@ -28,35 +28,19 @@ struct Caller {
 class WorkspaceRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::make_temp_dir("workspace_routes");
-    auto keyring = Keyring::open(dir_ / "keyring", std::vector<uint8_t>(32, 7));
-    ASSERT_TRUE(keyring.ok()) << keyring.error().message;
-    keyring_ = std::move(keyring).value();
-    auto store = Store::open({dir_, "", 1}, clock_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-    auth_.argon2_ops = 1;
-    auth_.argon2_mem_kib = 8;
-    AccountsContext context{*store_, *keyring_, clock_, auth_};
-    accounts_ = std::make_unique<AccountService>(context);
-    keys_ = std::make_unique<ApiKeyService>(context);
-    workspaces_ = std::make_unique<WorkspaceService>(context);
-    add_api_routes(
-        router_,
-        {{*store_, metrics_, [] { return false; }}, context, *accounts_, *keys_, *workspaces_});
     config_.port = 0;
     config_.io_threads = 1;
     config_.worker_threads = 2;
     server_ = std::make_unique<Server>(
-        config_, router_, metrics_, log_, false,
-        make_authenticator({*accounts_, *keys_, *store_, auth_.public_url}));
+        config_, api_.router, api_.metrics, log_, false,
+        make_authenticator({*api_.accounts, *api_.keys, *api_.store, api_.auth.public_url}));
     auto port = server_->listen();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
     thread_ = std::thread([this] { server_->run(); });
 
-    auto a = accounts_->create_verified_owner("alice@example.com", kPassword, "Alpha", false);
-    auto b = accounts_->create_verified_owner("bob@example.com", kPassword, "Beta", false);
+    auto a = api_.accounts->create_verified_owner("alice@example.com", kPassword, "Alpha", false);
+    auto b = api_.accounts->create_verified_owner("bob@example.com", kPassword, "Beta", false);
     ASSERT_TRUE(a.ok() && b.ok());
     alice_id_ = a->user_id;
     ws_a_ = a->workspace_id;
@@ -69,11 +53,10 @@ class WorkspaceRoutesTest : public ::testing::Test {
   void TearDown() override {
     server_->stop();
     thread_.join();
-    std::filesystem::remove_all(dir_);
   }
 
   Caller sign_in(const std::string& email) {
-    auto signed_in = accounts_->login(email, kPassword, "127.0.0.1");
+    auto signed_in = api_.accounts->login(email, kPassword, "127.0.0.1");
     EXPECT_TRUE(signed_in.ok()) << signed_in.error().message;
     return {signed_in->token, signed_in->csrf_token, ""};
   }
@@ -103,29 +86,21 @@ class WorkspaceRoutesTest : public ::testing::Test {
   // An API key of `workspace` with `scopes`, made by the service.
   Caller key_for(const std::string& workspace, const std::string& owner,
                  std::vector<std::string> scopes) {
-    auto created = keys_->create(workspace, {"test", std::move(scopes), std::nullopt}, owner, "");
+    auto created =
+        api_.keys->create(workspace, {"test", std::move(scopes), std::nullopt}, owner, "");
     EXPECT_TRUE(created.ok());
     return {"", "", created->secret};
   }
 
   void add_member(const std::string& workspace, const std::string& user, const std::string& role) {
-    ASSERT_TRUE(store_->db()
+    ASSERT_TRUE(api_.store->db()
                     .write([&](Tx& tx) {
-                      return insert_membership(tx, {workspace, user, role, clock_.now_ms()});
+                      return insert_membership(tx, {workspace, user, role, api_.clock.now_ms()});
                     })
                     .ok());
   }
 
-  std::filesystem::path dir_;
-  SystemClock clock_;
-  AuthConfig auth_;
-  std::unique_ptr<Keyring> keyring_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<AccountService> accounts_;
-  std::unique_ptr<ApiKeyService> keys_;
-  std::unique_ptr<WorkspaceService> workspaces_;
-  Router router_;
-  Metrics metrics_;
+  FullRouter api_;
   Log log_{LogLevel::error};
   ServerConfig config_;
   std::unique_ptr<Server> server_;
@@ -324,7 +299,7 @@ TEST_F(WorkspaceRoutesTest, OnlyTheOwnerDeletesAndOnlyTheOperatorListsAll) {
   EXPECT_EQ(call(bob_, "DELETE", "/api/v1/workspaces/" + ws_a_).status, 403);
   EXPECT_EQ(call(alice_, "GET", "/api/v1/admin/workspaces").status, 403);
 
-  auto op = accounts_->create_verified_owner("op@example.com", kPassword, "Ops", true);
+  auto op = api_.accounts->create_verified_owner("op@example.com", kPassword, "Ops", true);
   ASSERT_TRUE(op.ok());
   Caller operator_ = sign_in("op@example.com");
   auto page = call(operator_, "GET", "/api/v1/admin/workspaces?limit=2");
@@ -342,7 +317,7 @@ TEST_F(WorkspaceRoutesTest, OnlyTheOwnerDeletesAndOnlyTheOperatorListsAll) {
 
   EXPECT_EQ(call(alice_, "DELETE", "/api/v1/workspaces/" + ws_a_).status, 204);
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 404);
-  EXPECT_FALSE(keyring_->has_key(ws_a_));
+  EXPECT_FALSE(api_.keyring->has_key(ws_a_));
 }
 
 // Every route of workspace A, called with workspace B's session and B's admin key: each
@@ -350,7 +325,7 @@ TEST_F(WorkspaceRoutesTest, OnlyTheOwnerDeletesAndOnlyTheOperatorListsAll) {
 // added later is swept too.
 TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   Caller bob_key = key_for(ws_b_, bob_id_, {"admin"});
-  auto a_key = keys_->create(ws_a_, {"a", {"read"}, std::nullopt}, alice_id_, "");
+  auto a_key = api_.keys->create(ws_a_, {"a", {"read"}, std::nullopt}, alice_id_, "");
   ASSERT_TRUE(a_key.ok());
   const std::map<std::string, std::string> a_ids = {
       {"{ws_id}", ws_a_},
@@ -358,7 +333,7 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
       {"{key_id}", a_key->key.id},
       {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"}};
   int swept = 0;
-  for (const Route& route : router_.routes()) {
+  for (const Route& route : api_.router.routes()) {
     if (route.pattern.find("{ws_id}") == std::string::npos) continue;
     std::string path = route.pattern;
     for (const auto& [param, id] : a_ids) {
@@ -383,12 +358,12 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
 
 // B cannot end A's session either: session ids are checked against their owner.
 TEST_F(WorkspaceRoutesTest, ASessionOfAnotherUserCannotBeRevoked) {
-  auto alice_sessions = accounts_->list_sessions(alice_id_);
+  auto alice_sessions = api_.accounts->list_sessions(alice_id_);
   ASSERT_TRUE(alice_sessions.ok());
   ASSERT_FALSE(alice_sessions->empty());
   auto response = call(bob_, "DELETE", "/api/v1/auth/sessions/" + alice_sessions->front().id);
   EXPECT_EQ(response.status, 404) << response.body;
-  EXPECT_EQ(accounts_->list_sessions(alice_id_)->size(), alice_sessions->size());
+  EXPECT_EQ(api_.accounts->list_sessions(alice_id_)->size(), alice_sessions->size());
 }
 
 }  // namespace

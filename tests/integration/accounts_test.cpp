@@ -38,9 +38,7 @@ const std::string kRepeatSubject = "Someone tried to sign up with your address";
 const std::string kResetSubject = "Reset your Parley password";
 const std::string kChangeEmailSubject = "Confirm your new email address for Parley";
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 boost::json::value parse(const std::string& body) {
   boost::json::error_code ec;
@@ -649,8 +647,8 @@ TEST_F(Accounts, BootstrapWorksWhileTheServerRuns) {
   }
   const std::string ws_id = string_at(out, {"workspace_id"});
   const std::string key = string_at(out, {"api_key"});
-  auto read = api().send("GET", "/api/v1/workspaces/" + ws_id, "",
-                         {{"Authorization", "Bearer " + key}});
+  auto read =
+      api().send("GET", "/api/v1/workspaces/" + ws_id, "", {{"Authorization", "Bearer " + key}});
   ASSERT_TRUE(read);
   EXPECT_EQ(read->status, 200) << read->body;
   EXPECT_EQ(string_at(read->body, {"name"}), "Later") << "the server opens the new sealed name";

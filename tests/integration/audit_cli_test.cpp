@@ -23,9 +23,7 @@ using testing::run_command;
 
 const std::string kBinary = PARLEY_BINARY;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 class AuditCli : public ::testing::Test {
  protected:
@@ -33,9 +31,7 @@ class AuditCli : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::filesystem::path data() const { return dir_ / "data"; }
-  std::map<std::string, std::string> env() const {
-    return {{"PARLEY_MASTER_KEY", testing::test_master_key()}};
-  }
+  std::map<std::string, std::string> env() const { return testing::master_key_env(); }
 
   // Appends through the library, as the server would, with the server stopped.
   void append_entries(int n) {

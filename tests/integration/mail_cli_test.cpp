@@ -23,13 +23,7 @@ using testing::run_command;
 
 const std::string kBinary = PARLEY_BINARY;
 
-std::map<std::string, std::string> key_env() {
-  return {{"PARLEY_MASTER_KEY", testing::test_master_key()}};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 class MailCli : public ::testing::Test {
  protected:
@@ -67,7 +61,8 @@ class MailCli : public ::testing::Test {
 TEST_F(MailCli, ListShowsAQueuedMailWithItsRecipientAndSubject) {
   const std::string id = queue_mail();
   ASSERT_FALSE(id.empty());
-  auto listed = run_command({kBinary, "mail", "list", "--data", data().string()}, key_env());
+  auto listed =
+      run_command({kBinary, "mail", "list", "--data", data().string()}, testing::master_key_env());
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
   EXPECT_TRUE(contains(listed.output, id)) << listed.output;
   EXPECT_TRUE(contains(listed.output, "verify_email")) << listed.output;
@@ -80,14 +75,15 @@ TEST_F(MailCli, ListShowsAQueuedMailWithItsRecipientAndSubject) {
 }
 
 TEST_F(MailCli, ListOnAnEmptyOutboxSaysSo) {
-  auto listed = run_command({kBinary, "mail", "list", "--data", data().string()}, key_env());
+  auto listed =
+      run_command({kBinary, "mail", "list", "--data", data().string()}, testing::master_key_env());
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
   EXPECT_TRUE(contains(listed.output, "The outbox is empty.")) << listed.output;
 }
 
 TEST_F(MailCli, TheServerWritesQueuedMailAsEmlAndListShowsTheFile) {
   const std::string id = queue_mail();
-  ParleyServer server(data(), {}, key_env());
+  ParleyServer server(data(), {}, testing::master_key_env());
   ASSERT_TRUE(server.started()) << server.output_so_far();
   // The mailer starts with the server and delivers what is due at once.
   std::filesystem::path eml;
@@ -103,7 +99,8 @@ TEST_F(MailCli, TheServerWritesQueuedMailAsEmlAndListShowsTheFile) {
 
   // Beside the running server the list either works or, when the server holds the keyring,
   // says where to look instead.
-  auto beside = run_command({kBinary, "mail", "list", "--data", data().string()}, key_env());
+  auto beside =
+      run_command({kBinary, "mail", "list", "--data", data().string()}, testing::master_key_env());
   if (beside.exit_code == 0) {
     EXPECT_TRUE(contains(beside.output, id)) << beside.output;
   } else {
@@ -117,7 +114,8 @@ TEST_F(MailCli, TheServerWritesQueuedMailAsEmlAndListShowsTheFile) {
   EXPECT_TRUE(contains(stopped.output, id)) << "the log names the mail by id";
   EXPECT_FALSE(contains(stopped.output, "ada@example.com")) << "and never by address";
 
-  auto listed = run_command({kBinary, "mail", "list", "--data", data().string()}, key_env());
+  auto listed =
+      run_command({kBinary, "mail", "list", "--data", data().string()}, testing::master_key_env());
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
   EXPECT_TRUE(contains(listed.output, "sent")) << listed.output;
   EXPECT_TRUE(contains(listed.output, "attempts=1")) << listed.output;

@@ -17,10 +17,6 @@ using testing::HttpConnection;
 using testing::make_temp_dir;
 using testing::ParleyServer;
 
-std::map<std::string, std::string> key_env() {
-  return {{"PARLEY_MASTER_KEY", testing::test_master_key()}};
-}
-
 std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& text) {
   auto path = dir / "parley.toml";
   std::ofstream(path) << text;
@@ -32,8 +28,9 @@ class ServeTest : public ::testing::Test {
   void SetUp() override {
     dir_ = make_temp_dir("serve");
     auto config = write_config(dir_, "[server]\nmax_header_bytes = 4096\nmax_body_bytes = 65536\n");
-    server_ = std::make_unique<ParleyServer>(
-        dir_ / "data", std::vector<std::string>{"--config", config.string()}, key_env());
+    server_ = std::make_unique<ParleyServer>(dir_ / "data",
+                                             std::vector<std::string>{"--config", config.string()},
+                                             testing::master_key_env());
     ASSERT_TRUE(server_->started()) << server_->output_so_far();
   }
   void TearDown() override {

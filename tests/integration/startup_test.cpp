@@ -19,10 +19,6 @@ using testing::run_command;
 
 const std::string kBinary = PARLEY_BINARY;
 
-std::map<std::string, std::string> key_env(std::string key = testing::test_master_key()) {
-  return {{"PARLEY_MASTER_KEY", std::move(key)}};
-}
-
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
@@ -30,9 +26,7 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 TEST(Cli, HelpListsSubcommandsAndServeFlags) {
   auto help = run_command({kBinary, "--help"});
@@ -85,7 +79,8 @@ TEST_F(DataDirTest, MigrateCreatesTheDatabaseAndKeyringWithPrivatePermissions) {
 }
 
 TEST_F(DataDirTest, SchemaNewerThanTheBinaryIsRefusedAndNothingIsTouched) {
-  ASSERT_EQ(run_command({kBinary, "migrate", "--data", data()}, key_env()).exit_code, 0);
+  ASSERT_EQ(
+      run_command({kBinary, "migrate", "--data", data()}, testing::master_key_env()).exit_code, 0);
   auto db_path = dir_ / "data" / "parley.db";
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
@@ -97,7 +92,7 @@ TEST_F(DataDirTest, SchemaNewerThanTheBinaryIsRefusedAndNothingIsTouched) {
   sqlite3_close(db);
   std::string before = read_file(db_path);
 
-  ParleyServer server(dir_ / "data", {}, key_env());
+  ParleyServer server(dir_ / "data", {}, testing::master_key_env());
   EXPECT_FALSE(server.started());
   auto result = server.wait();
   EXPECT_NE(result.exit_code, 0);
@@ -108,7 +103,8 @@ TEST_F(DataDirTest, SchemaNewerThanTheBinaryIsRefusedAndNothingIsTouched) {
 }
 
 TEST_F(DataDirTest, MissingMasterKeyForAnExistingKeyringIsRefused) {
-  ASSERT_EQ(run_command({kBinary, "migrate", "--data", data()}, key_env()).exit_code, 0);
+  ASSERT_EQ(
+      run_command({kBinary, "migrate", "--data", data()}, testing::master_key_env()).exit_code, 0);
   ParleyServer server(dir_ / "data");  // no PARLEY_MASTER_KEY, no key file
   EXPECT_FALSE(server.started());
   auto result = server.wait();
@@ -118,15 +114,17 @@ TEST_F(DataDirTest, MissingMasterKeyForAnExistingKeyringIsRefused) {
 }
 
 TEST_F(DataDirTest, WrongMasterKeyIsRefusedAndSaysWhatIsExpected) {
-  ASSERT_EQ(run_command({kBinary, "migrate", "--data", data()}, key_env()).exit_code, 0);
-  ParleyServer server(dir_ / "data", {}, key_env("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="));
+  ASSERT_EQ(
+      run_command({kBinary, "migrate", "--data", data()}, testing::master_key_env()).exit_code, 0);
+  ParleyServer server(dir_ / "data", {},
+                      testing::master_key_env("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="));
   EXPECT_FALSE(server.started());
   auto result = server.wait();
   EXPECT_NE(result.exit_code, 0);
   EXPECT_TRUE(contains(result.output, "master key")) << result.output;
   EXPECT_TRUE(contains(result.output, "expected")) << result.output;
 
-  ParleyServer malformed(dir_ / "data", {}, key_env("not base64 at all"));
+  ParleyServer malformed(dir_ / "data", {}, testing::master_key_env("not base64 at all"));
   EXPECT_FALSE(malformed.started());
   auto bad = malformed.wait();
   EXPECT_TRUE(contains(bad.output, "32 bytes")) << bad.output;
@@ -148,9 +146,9 @@ TEST_F(DataDirTest, RotatingTheMasterKeyKeepsTheDataDirectoryUsable) {
 }
 
 TEST_F(DataDirTest, TwoServersCannotShareADataDirectory) {
-  ParleyServer first(dir_ / "data", {}, key_env());
+  ParleyServer first(dir_ / "data", {}, testing::master_key_env());
   ASSERT_TRUE(first.started()) << first.output_so_far();
-  ParleyServer second(dir_ / "data", {}, key_env());
+  ParleyServer second(dir_ / "data", {}, testing::master_key_env());
   EXPECT_FALSE(second.started());
   EXPECT_TRUE(contains(second.wait().output, "another parley process"));
 }

@@ -74,6 +74,14 @@ std::filesystem::path make_temp_dir(const std::string& tag) {
 
 std::string test_master_key() { return "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; }
 
+std::map<std::string, std::string> master_key_env(std::string key) {
+  return {{"PARLEY_MASTER_KEY", std::move(key)}};
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 ParleyServer::ParleyServer(std::filesystem::path data_dir, std::vector<std::string> extra_args,
                            std::map<std::string, std::string> env)
     : data_dir_(std::move(data_dir)) {

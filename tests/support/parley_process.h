@@ -54,4 +54,9 @@ std::filesystem::path make_temp_dir(const std::string& tag);
 // A base64 master key for PARLEY_MASTER_KEY in tests.
 std::string test_master_key();
 
+// The environment that hands `parley` a master key (the test one unless told otherwise).
+std::map<std::string, std::string> master_key_env(std::string key = test_master_key());
+
+bool contains(const std::string& text, const std::string& part);
+
 }  // namespace parley::testing
