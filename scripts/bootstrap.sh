@@ -9,6 +9,9 @@ packages=(
   libssl-dev libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql-15
   libcli11-dev libtomlplusplus-dev
   libcurl4-openssl-dev python3-aiosmtpd
+  libmagic-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libgumbo-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libicu-dev
+  libcairo2-dev zip
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )
 

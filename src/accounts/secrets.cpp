@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/sha256.h"
 #include "core/sodium.h"
 
 namespace parley {
@@ -19,14 +20,7 @@ std::string random_token(size_t bytes) {
   return out;
 }
 
-std::string secret_hash(std::string_view secret) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  std::string hex(sizeof digest * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest, sizeof digest);
-  hex.pop_back();
-  return hex;
-}
+std::string secret_hash(std::string_view secret) { return sha256_hex(secret); }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -39,6 +39,23 @@ Response forbidden(std::string message) {
   return error_response(403, "forbidden", std::move(message));
 }
 
+// The workspace a member route acts in: {ws_id} itself, or the owner of the object the
+// path names. Nothing (so: 404) for a malformed or unknown id.
+Result<std::optional<std::string>> route_workspace(const AuthDeps& deps, const Request& request) {
+  std::string_view workspace_id = request.param("ws_id");
+  if (!workspace_id.empty()) {
+    if (!is_valid_id(workspace_id, "ws")) return std::optional<std::string>{};
+    return std::optional<std::string>(std::string(workspace_id));
+  }
+  for (const TenantParam& tenant : deps.tenant_params) {
+    std::string_view id = request.param(tenant.param);
+    if (id.empty()) continue;
+    if (!is_valid_id(id, tenant.id_prefix)) return std::optional<std::string>{};
+    return tenant.workspace_of(id);
+  }
+  return std::optional<std::string>{};
+}
+
 }  // namespace
 
 std::string session_token_from(const Request& request) {
@@ -83,7 +100,9 @@ Authenticator make_authenticator(AuthDeps deps) {
         return forbidden("API keys cannot call this route; sign in to the dashboard instead");
       }
       // Another workspace's ids answer 404 before anything else is said about them.
-      if (key->workspace_id != request.param("ws_id")) return not_found();
+      auto workspace = route_workspace(deps, request);
+      if (!workspace) return error_response(workspace.error());
+      if (!*workspace || key->workspace_id != **workspace) return not_found();
       if (access.key_scope.empty()) {
         return forbidden("API keys cannot call this route; sign in to the dashboard instead");
       }
@@ -132,21 +151,27 @@ Authenticator make_authenticator(AuthDeps deps) {
       case AuthKind::widget:
         return forbidden("this route is for the chat widget");
       case AuthKind::member: {
-        std::string_view workspace_id = request.param("ws_id");
-        if (!is_valid_id(workspace_id, "ws")) return not_found();
+        auto workspace = route_workspace(deps, request);
+        if (!workspace) return error_response(workspace.error());
+        if (!*workspace) return not_found();
+        const std::string& workspace_id = **workspace;
         auto role = member_role(deps.store, workspace_id, principal.user_id);
         if (!role) return error_response(role.error());
         if (!*role) return not_found();  // another workspace's id reveals nothing
         if (!role_at_least(**role, access.min_role)) {
           return forbidden("this needs the " + access.min_role + " role in this workspace");
         }
-        principal.workspace_id = std::string(workspace_id);
+        principal.workspace_id = workspace_id;
         principal.role = **role;
         return std::nullopt;
       }
     }
     return forbidden("access denied");
   };
+}
+
+std::vector<TenantParam> tenant_params(BotService& bots) {
+  return {{"bot_id", "bot", [&bots](std::string_view id) { return bots.workspace_of(id); }}};
 }
 
 }  // namespace parley

@@ -4,22 +4,39 @@
 // requests that change state. Another workspace's ids answer 404, never 403.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "accounts/account_service.h"
 #include "accounts/api_key_service.h"
 #include "http/server.h"
+#include "kb/bot_service.h"
 
 namespace parley {
+
+// A member route names its workspace directly ({ws_id}) or through an object it owns
+// ({bot_id}); each such object says how to find its workspace. Unknown ids answer 404.
+using WorkspaceOf = std::function<Result<std::optional<std::string>>(std::string_view id)>;
+struct TenantParam {
+  std::string param;      // "bot_id"
+  std::string id_prefix;  // "bot": a malformed id names nothing
+  WorkspaceOf workspace_of;
+};
 
 struct AuthDeps {
   AccountService& accounts;
   ApiKeyService& keys;
   Store& store;
   std::string public_url;  // its origin is accepted for cookie requests besides the Host's
+  std::vector<TenantParam> tenant_params;
 };
 
 Authenticator make_authenticator(AuthDeps deps);
+
+// The objects routes name in place of their workspace: bots ({bot_id}).
+std::vector<TenantParam> tenant_params(BotService& bots);
 
 // The session cookie: `__Host-parley_session` (Secure, as browsers require for that prefix)
 // when the request came over TLS or to a loopback host, else `parley_session`. HttpOnly,

@@ -8,6 +8,7 @@
 
 #include "api/routes.h"
 #include "core/keyring.h"
+#include "kb/knowledge_base.h"
 #include "store/store.h"
 #include "tests/support/parley_process.h"
 
@@ -23,11 +24,20 @@ struct FullRouter {
     accounts = std::make_unique<AccountService>(context);
     keys = std::make_unique<ApiKeyService>(context);
     workspaces = std::make_unique<WorkspaceService>(context);
-    add_api_routes(
-        router, {{*store, metrics, [] { return false; }}, context, *accounts, *keys, *workspaces});
+    kb = std::make_unique<KnowledgeBase>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config}, extract_document, log);
+    add_api_routes(router, {{*store, metrics, [] { return false; }},
+                            context,
+                            *accounts,
+                            *keys,
+                            *workspaces,
+                            kb->bots,
+                            kb->sources,
+                            kb_config});
   }
   ~FullRouter() {
     router = Router();
+    kb.reset();
     workspaces.reset();
     keys.reset();
     accounts.reset();
@@ -40,12 +50,16 @@ struct FullRouter {
   std::filesystem::path dir;
   SystemClock clock;
   AuthConfig auth;
+  KbConfig kb_config;
+  CrawlConfig crawl_config;
+  Log log{LogLevel::warn};
   Metrics metrics;
   std::unique_ptr<Store> store;
   std::unique_ptr<Keyring> keyring;
   std::unique_ptr<AccountService> accounts;
   std::unique_ptr<ApiKeyService> keys;
   std::unique_ptr<WorkspaceService> workspaces;
+  std::unique_ptr<KnowledgeBase> kb;
   Router router;
 };
 

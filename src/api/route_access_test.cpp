@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "api/auth.h"
 #include "api/full_router.h"
 
 namespace parley {
@@ -31,9 +32,18 @@ TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
     if (access.kind == AuthKind::none) {
       EXPECT_TRUE(public_routes.count(name)) << name << " is public but not on the list";
     }
-    if (route.pattern.find("{ws_id}") != std::string::npos) {
+    // A route that names a workspace, or an object a workspace owns, is a member route;
+    // and a member route names one, or the authenticator could not find its workspace.
+    bool names_tenant = route.pattern.find("{ws_id}") != std::string::npos;
+    for (const TenantParam& tenant : tenant_params(router.kb->bots)) {
+      names_tenant |= route.pattern.find("{" + tenant.param + "}") != std::string::npos;
+    }
+    if (names_tenant) {
       EXPECT_EQ(access.kind, AuthKind::member) << name << " is a workspace's route";
       EXPECT_FALSE(access.min_role.empty()) << name;
+    }
+    if (access.kind == AuthKind::member) {
+      EXPECT_TRUE(names_tenant) << name << " names no workspace";
     }
     if (access.kind == AuthKind::member && !access.key_scope.empty()) {
       EXPECT_TRUE(access.key_scope == "read" || access.key_scope == "write" ||

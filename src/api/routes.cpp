@@ -9,6 +9,8 @@ void add_api_routes(Router& router, const ApiDeps& deps) {
   add_member_routes(router, deps);
   add_key_routes(router, deps);
   add_audit_routes(router, deps);
+  add_bot_routes(router, deps);
+  add_source_routes(router, deps);
 }
 
 }  // namespace parley

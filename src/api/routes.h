@@ -7,6 +7,8 @@
 #include "accounts/workspace_service.h"
 #include "api/health.h"
 #include "http/router.h"
+#include "kb/bot_service.h"
+#include "kb/source_service.h"
 
 namespace parley {
 
@@ -16,6 +18,9 @@ struct ApiDeps {
   AccountService& accounts;
   ApiKeyService& keys;
   WorkspaceService& workspaces;
+  BotService& bots;
+  SourceService& sources;
+  const KbConfig& kb;
 };
 
 void add_api_routes(Router& router, const ApiDeps& deps);
@@ -26,5 +31,7 @@ void add_workspace_routes(Router& router, const ApiDeps& deps);
 void add_member_routes(Router& router, const ApiDeps& deps);  // members, invitations, transfer
 void add_key_routes(Router& router, const ApiDeps& deps);
 void add_audit_routes(Router& router, const ApiDeps& deps);
+void add_bot_routes(Router& router, const ApiDeps& deps);
+void add_source_routes(Router& router, const ApiDeps& deps);  // sources and their chunks
 
 }  // namespace parley

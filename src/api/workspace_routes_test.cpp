@@ -33,7 +33,8 @@ class WorkspaceRoutesTest : public ::testing::Test {
     config_.worker_threads = 2;
     server_ = std::make_unique<Server>(
         config_, api_.router, api_.metrics, log_, false,
-        make_authenticator({*api_.accounts, *api_.keys, *api_.store, api_.auth.public_url}));
+        make_authenticator({*api_.accounts, *api_.keys, *api_.store, api_.auth.public_url,
+                            tenant_params(api_.kb->bots)}));
     auto port = server_->listen();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
@@ -327,14 +328,20 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   Caller bob_key = key_for(ws_b_, bob_id_, {"admin"});
   auto a_key = api_.keys->create(ws_a_, {"a", {"read"}, std::nullopt}, alice_id_, "");
   ASSERT_TRUE(a_key.ok());
+  BotInput bot_input;
+  bot_input.name = "A's bot";
+  auto a_bot = api_.kb->bots.create(ws_a_, bot_input, Actor::user(alice_id_));
+  ASSERT_TRUE(a_bot.ok());
+  auto a_source = api_.kb->sources.add_qa(ws_a_, a_bot->id, {"Q?", "A.", {}, std::nullopt},
+                                          Actor::user(alice_id_));
+  ASSERT_TRUE(a_source.ok());
   const std::map<std::string, std::string> a_ids = {
-      {"{ws_id}", ws_a_},
-      {"{user_id}", alice_id_},
-      {"{key_id}", a_key->key.id},
-      {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"}};
+      {"{ws_id}", ws_a_},          {"{user_id}", alice_id_},
+      {"{key_id}", a_key->key.id}, {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
+      {"{bot_id}", a_bot->id},     {"{source_id}", a_source->id}};
   int swept = 0;
   for (const Route& route : api_.router.routes()) {
-    if (route.pattern.find("{ws_id}") == std::string::npos) continue;
+    if (route.options.access.kind != AuthKind::member) continue;
     std::string path = route.pattern;
     for (const auto& [param, id] : a_ids) {
       for (auto at = path.find(param); at != std::string::npos; at = path.find(param)) {
@@ -351,9 +358,10 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
     }
     ++swept;
   }
-  EXPECT_GE(swept, 12) << "the sweep should cover every workspace route";
+  EXPECT_GE(swept, 24) << "the sweep should cover every workspace route";
   // And A is still whole.
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 200);
+  EXPECT_TRUE(api_.kb->sources.get(ws_a_, a_bot->id, a_source->id).ok());
 }
 
 // B cannot end A's session either: session ids are checked against their owner.

@@ -5,6 +5,8 @@
 
 #include "cli/admin.h"
 #include "cli/audit.h"
+#include "cli/extract_worker.h"
+#include "cli/ingest.h"
 #include "cli/keys.h"
 #include "cli/mail.h"
 #include "cli/runtime.h"
@@ -113,7 +115,18 @@ int cli_main(int argc, char** argv) {
       ->required();
   bootstrap->add_option("--workspace", bootstrap_request.workspace, "the workspace's name")
       ->required();
+  CommonFlags ingest_flags;
+  IngestRequest ingest_request;
+  auto* ingest = app.add_subcommand(
+      "ingest",
+      "Add files (a directory's files too) and websites to a bot and process them now, showing "
+      "progress; one line per source at the end (runs beside the server)");
+  ingest_flags.add_to(*ingest, false);
+  ingest->add_option("--bot", ingest_request.bot_id, "the bot's id (bot_...)")->required();
+  ingest->add_option("inputs", ingest_request.inputs, "files, directories or http(s) URLs")
+      ->required();
   auto* version = app.add_subcommand("version", "Print the version");
+  auto* extract_worker = add_extract_worker_command(app);
 
   try {
     app.parse(argc, argv);
@@ -126,6 +139,7 @@ int cli_main(int argc, char** argv) {
     if (!config) return fail(config.error().message);
     return command(*config);
   };
+  if (*extract_worker) return run_extract_worker_command(*extract_worker);
   if (*version) {
     std::printf("parley %s\n", PARLEY_VERSION);
     return 0;
@@ -136,6 +150,10 @@ int cli_main(int argc, char** argv) {
   if (*rotate) return with_config(keys_flags, run_rotate_master);
   if (*audit_verify) return with_config(audit_flags, run_audit_verify);
   if (*mail_list) return with_config(mail_flags, run_mail_list);
+  if (*ingest) {
+    return with_config(ingest_flags,
+                       [&](const Config& c) { return run_ingest(c, ingest_request); });
+  }
   if (*bootstrap) {
     return with_config(admin_flags,
                        [&](const Config& c) { return run_admin_bootstrap(c, bootstrap_request); });

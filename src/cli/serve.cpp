@@ -7,6 +7,7 @@
 #include "api/routes.h"
 #include "cli/runtime.h"
 #include "http/server.h"
+#include "kb/knowledge_base.h"
 #include "mail/mailer.h"
 
 namespace parley {
@@ -61,15 +62,21 @@ int run_serve(const Config& config) {
   AccountService accounts(accounts_context);
   ApiKeyService keys(accounts_context);
   WorkspaceService workspaces(accounts_context);
+  KnowledgeBase kb({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl},
+                   sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
   add_api_routes(
       router, {{*rt.store, metrics, [&server_ptr] { return server_ptr && server_ptr->draining(); }},
                accounts_context,
                accounts,
                keys,
-               workspaces});
+               workspaces,
+               kb.bots,
+               kb.sources,
+               config.kb});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,
-                make_authenticator({accounts, keys, *rt.store, config.auth.public_url}));
+                make_authenticator({accounts, keys, *rt.store, config.auth.public_url,
+                                    tenant_params(kb.bots)}));
   server_ptr = &server;
   auto port = server.listen();
   if (!port) {
@@ -83,7 +90,9 @@ int run_serve(const Config& config) {
               config.server.bind.c_str(), *port, config.storage.data_dir.c_str());
   std::fflush(stdout);
   mailer.start();
+  kb.worker.start(config.kb.ingest_workers);
   server.run();
+  kb.worker.stop();
   mailer.stop();
   rt.log->info("server.stopped");
   std::printf("Parley stopped.\n");

@@ -260,6 +260,43 @@ const std::vector<KeyDef>& key_defs() {
     d.push_back(make_int(
         "mail.timeout_ms", [](Config & c) -> auto& { return c.mail.timeout_ms; }, 100,
         10 * 60 * 1000));
+    auto kb_int = [&d](const char* name, int KbConfig::*field, int64_t min, int64_t max) {
+      d.push_back(make_int(
+          name, [field](Config & c) -> auto& { return c.kb.*field; }, min, max));
+    };
+    auto kb_bytes = [&d](const char* name, int64_t KbConfig::*field) {
+      d.push_back(make_integer(
+          name, [field](Config & c) -> auto& { return c.kb.*field; }, 1024, int64_t{64} << 30));
+    };
+    kb_bytes("kb.max_upload_bytes", &KbConfig::max_upload_bytes);
+    kb_bytes("kb.max_bulk_bytes", &KbConfig::max_bulk_bytes);
+    kb_int("kb.max_sources_per_bot", &KbConfig::max_sources_per_bot, 1, kMaxInt);
+    kb_bytes("kb.max_bytes_per_bot", &KbConfig::max_bytes_per_bot);
+    kb_int("kb.ingest_workers", &KbConfig::ingest_workers, 1, 64);
+    kb_int("kb.chunk_target_chars", &KbConfig::chunk_target_chars, 100, 100000);
+    kb_int("kb.chunk_max_chars", &KbConfig::chunk_max_chars, 100, 200000);
+    kb_int("kb.chunk_overlap_chars", &KbConfig::chunk_overlap_chars, 0, 10000);
+    kb_int("kb.extract_cpu_seconds", &KbConfig::extract_cpu_seconds, 1, 3600);
+    kb_int("kb.extract_memory_mb", &KbConfig::extract_memory_mb, 64, 65536);
+    kb_int("kb.extract_wall_seconds", &KbConfig::extract_wall_seconds, 1, 3600);
+    kb_int("kb.extract_max_uncompressed_mb", &KbConfig::extract_max_uncompressed_mb, 1, 65536);
+    kb_int("kb.extract_max_zip_entries", &KbConfig::extract_max_zip_entries, 1, 1000000);
+    auto crawl_int = [&d](const char* name, int CrawlConfig::*field, int64_t min, int64_t max) {
+      d.push_back(make_int(
+          name, [field](Config & c) -> auto& { return c.crawl.*field; }, min, max));
+    };
+    crawl_int("crawl.max_pages", &CrawlConfig::max_pages, 1, 1000000);
+    crawl_int("crawl.max_depth", &CrawlConfig::max_depth, 0, 100);
+    crawl_int("crawl.concurrency", &CrawlConfig::concurrency, 1, 64);
+    crawl_int("crawl.per_host_delay_ms", &CrawlConfig::per_host_delay_ms, 0, 60000);
+    crawl_int("crawl.timeout_seconds", &CrawlConfig::timeout_seconds, 1, 600);
+    d.push_back(make_integer(
+        "crawl.max_page_bytes", [](Config & c) -> auto& { return c.crawl.max_page_bytes; }, 1024,
+        int64_t{1} << 30));
+    d.push_back(make_string(
+        "crawl.user_agent", [](Config & c) -> auto& { return c.crawl.user_agent; }));
+    d.push_back(make_string(
+        "crawl.allow_private", [](Config & c) -> auto& { return c.crawl.allow_private; }));
     for (auto& def : d) def.env = env_name_for(def.name);
     // The names operators already know.
     for (auto& def : d) {

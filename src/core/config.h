@@ -68,6 +68,37 @@ struct MailConfig {
   int timeout_ms = 15000;         // one SMTP delivery, connection included
 };
 
+// Knowledge sources: upload and per-bot limits, chunk sizes, the extraction child's limits.
+struct KbConfig {
+  int64_t max_upload_bytes = 64ll * 1024 * 1024;  // one uploaded file
+  int64_t max_bulk_bytes = 64ll * 1024 * 1024;    // one JSON Lines import
+  int max_sources_per_bot = 20000;
+  int64_t max_bytes_per_bot = 1024ll * 1024 * 1024;
+  int ingest_workers = 2;  // sources processed at once
+  int chunk_target_chars = 1000;
+  int chunk_max_chars = 1600;
+  int chunk_overlap_chars = 150;
+  int extract_cpu_seconds = 30;
+  int extract_memory_mb = 1024;
+  int extract_wall_seconds = 120;
+  int extract_max_uncompressed_mb = 256;  // DOCX/XLSX: zip-bomb guard
+  int extract_max_zip_entries = 10000;
+};
+
+// Website crawling: limits, politeness and the SSRF guard's allow-list.
+struct CrawlConfig {
+  int max_pages = 1000;  // the most a crawl may ask for
+  int max_depth = 10;
+  int concurrency = 4;
+  int per_host_delay_ms = 250;
+  int timeout_seconds = 20;  // one page
+  int64_t max_page_bytes = 10ll * 1024 * 1024;
+  std::string user_agent = "ParleyBot/0.1 (+https://github.com/parley/parley)";
+  // CIDRs a crawl may reach although they are private or loopback, comma-separated, e.g.
+  // "127.0.0.0/8" for tests. Empty: only public addresses.
+  std::string allow_private;
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -75,6 +106,8 @@ struct Config {
   AuthConfig auth;
   LogConfig log;
   MailConfig mail;
+  KbConfig kb;
+  CrawlConfig crawl;
 
   std::filesystem::path master_key_path() const;
   std::filesystem::path keyring_path() const;

@@ -43,7 +43,6 @@ bool match_segments(const Route& route, const std::vector<std::string_view>& par
 void Router::add(std::string method, std::string pattern, RouteOptions options, Handler handler) {
   assert(!pattern.empty() && pattern.front() == '/');
   assert(options.access.kind != AuthKind::member || !options.access.min_role.empty());
-  assert(options.access.kind != AuthKind::member || pattern.find("{ws_id}") != std::string::npos);
   Route route{std::move(method), std::move(pattern), std::move(options), std::move(handler), {}};
   for (auto part : split_path(route.pattern)) route.segments.emplace_back(part);
   routes_.push_back(std::move(route));

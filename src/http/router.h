@@ -42,6 +42,7 @@ struct Access {
       : kind(kind), min_role(std::move(min_role)), key_scope(std::move(key_scope)) {}
 };
 
+// json: parsed before the handler runs (415/400 otherwise); any: raw bytes (uploads).
 enum class BodyKind { none, json, any };
 
 struct RouteOptions {
@@ -50,6 +51,8 @@ struct RouteOptions {
   // Handlers that may wait (store writes, outbound calls) run on the worker pool; cheap,
   // non-blocking ones (health, metrics) run inline on the network thread.
   bool blocking = true;
+  // The largest body the route takes; 0: server.max_body_bytes. Uploads set more.
+  int64_t max_body_bytes = 0;
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -24,6 +24,8 @@ namespace {
 
 constexpr std::string_view kUnmatched = "unmatched";
 constexpr size_t kMaxDiscardBytes = 1 << 20;
+// The slowest upload we wait for: a body gets the read timeout plus its size at this rate.
+constexpr int64_t kMinBodyBytesPerSecond = 256 * 1024;
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -111,6 +113,18 @@ struct Server::Impl {
       guards.emplace_back(contexts.back()->get_executor());
     }
     acceptor = std::make_unique<tcp::acceptor>(*contexts[0]);
+    largest_body = config.max_body_bytes;
+    for (const Route& route : router.routes()) {
+      largest_body = std::max(largest_body, route.options.max_body_bytes);
+    }
+  }
+
+  // The body limit of the matched route (the server's when it sets none).
+  int64_t body_limit_of(const Router::Match& match) const {
+    if (match.route && match.route->options.max_body_bytes > 0) {
+      return match.route->options.max_body_bytes;
+    }
+    return config.max_body_bytes;
   }
 
   const ServerConfig config;
@@ -124,6 +138,7 @@ struct Server::Impl {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   net::thread_pool workers;
   std::unique_ptr<tcp::acceptor> acceptor;
+  int64_t largest_body = 0;  // over every route: the parser's limit until the route is known
   std::atomic<bool> draining{false};
   std::atomic<bool> finished{false};
   size_t next_context = 0;
@@ -263,18 +278,47 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
     auto started = std::chrono::steady_clock::now();
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
-    parser.body_limit(static_cast<std::uint64_t>(config.max_body_bytes));
+    parser.body_limit(static_cast<std::uint64_t>(largest_body));
     connection->arm(config.read_timeout_ms);
-    auto [ec, n] = co_await http::async_read(socket, buffer, parser, kTuple);
+    auto [ec, n] = co_await http::async_read_header(socket, buffer, parser, kTuple);
     connection->disarm();
+
+    // The route decides how large a body may be, so it is matched before the body is read.
+    Router::Match match;
+    int64_t body_limit = config.max_body_bytes;
+    bool body_too_large = ec == http::error::body_limit;  // over every route's limit
+    if (!ec || body_too_large) {
+      const auto& header = parser.get();
+      std::string_view target = header.target();
+      match = router.match(header.method_string(), target.substr(0, target.find('?')));
+      body_limit = body_limit_of(match);
+      auto length = body_too_large ? boost::none : parser.content_length();
+      if (body_too_large || (length && *length > static_cast<std::uint64_t>(body_limit))) {
+        body_too_large = true;
+      } else if (!parser.is_done()) {
+        parser.body_limit(static_cast<std::uint64_t>(body_limit));
+        // Large uploads get time in proportion to their size, at a modest minimum rate.
+        int64_t expected = length ? static_cast<int64_t>(*length) : body_limit;
+        connection->arm(config.read_timeout_ms + expected * 1000 / kMinBodyBytesPerSecond);
+        auto [body_ec, body_n] = co_await http::async_read(socket, buffer, parser, kTuple);
+        connection->disarm();
+        ec = body_ec;
+        body_too_large = ec == http::error::body_limit;
+      }
+    }
 
     Request request;
     Response response;
     std::string_view method = kUnmatched;
     std::string_view route = kUnmatched;
     bool keep_alive = false;
-    if (ec == http::error::end_of_stream || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
+    if (body_too_large) {
+      response =
+          error_response(413, "payload_too_large",
+                         "request body is larger than " + std::to_string(body_limit) + " bytes");
+      ec = http::error::body_limit;
+    } else if (ec == http::error::end_of_stream || ec == net::error::eof ||
+               ec == net::error::connection_reset) {
       break;
     } else if (connection->timed_out) {
       response = error_response(408, "request_timeout",
@@ -283,17 +327,12 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
       response = error_response(
           431, "header_too_large",
           "request headers are larger than " + std::to_string(config.max_header_bytes) + " bytes");
-    } else if (ec == http::error::body_limit) {
-      response = error_response(
-          413, "payload_too_large",
-          "request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
     } else if (ec) {
       response = error_response(400, "bad_request", "malformed HTTP request");
     } else {
       auto& message = parser.get();
       request = to_request(message, remote_ip);
       keep_alive = message.keep_alive();
-      auto match = router.match(request.method, request.path);
       if (match.route) {
         method = match.route->method;
         route = match.route->pattern;

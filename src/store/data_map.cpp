@@ -5,6 +5,13 @@ namespace parley {
 namespace {
 constexpr const char* kMailPurpose =
     "deliver account emails (verification, password reset, invitations)";
+// Knowledge a business gives its bots may name people (staff, customers in a FAQ): it is
+// sealed with the workspace key and kept while the account is.
+constexpr const char* kKnowledgePurpose = "answer the business's visitors from its knowledge";
+ColumnInfo knowledge(std::string column, std::string category) {
+  return {std::move(column), std::move(category), kKnowledgePurpose, LegalBasis::contract,
+          Retention::account_data, true};
+}
 }  // namespace
 
 const std::vector<TableInfo>& data_map() {
@@ -94,6 +101,28 @@ const std::vector<TableInfo>& data_map() {
          "security monitoring: tell repeated actions from one origin apart without storing "
          "the IP",
          LegalBasis::legitimate_interests, Retention::technical_logs, false}}},
+      {"bots",
+       "a workspace's chatbots: name, language and settings (persona, messages, model)",
+       "workspace_id",
+       {knowledge("name_sealed", "knowledge.bot"), knowledge("settings_sealed", "knowledge.bot")}},
+      {"sources",
+       "knowledge sources of a bot (files, texts, Q&A pairs, websites) and their status",
+       "workspace_id",
+       {knowledge("title_sealed", "knowledge.source"),
+        knowledge("url_sealed", "knowledge.source")}},
+      {"source_contents",
+       "the original content of each source: the uploaded file, text or Q&A pair",
+       "source_id",
+       {knowledge("content_sealed", "knowledge.content")}},
+      {"source_pages",
+       "the pages of a crawled website, with what re-sync needs (ETag, Last-Modified, hashes, "
+       "links)",
+       "source_id",
+       {knowledge("url_sealed", "knowledge.source"), knowledge("links_sealed", "knowledge.source")}},
+      {"chunks",
+       "passages of the knowledge, with title, headings and URL or page for citations",
+       "bot_id",
+       {knowledge("body_sealed", "knowledge.content")}},
       {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
       {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };

@@ -13,6 +13,7 @@ const std::vector<Migration>& parley_migrations() {
       accounts_migration(),
       audit_migration(),
       outbox_migration(),
+      kb_migration(),
   };
   return migrations;
 }

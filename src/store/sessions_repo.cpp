@@ -1,5 +1,7 @@
 #include "store/sessions_repo.h"
 
+#include "store/repo_util.h"
+
 namespace parley {
 namespace {
 
@@ -11,11 +13,6 @@ SessionRow session_from(const Row& row) {
                      row.integer(4), row.integer(5), {}};
   if (!row.is_null(6)) session.revoked_at = row.integer(6);
   return session;
-}
-
-Status done(Result<int64_t> changed) {
-  if (!changed) return changed.error();
-  return ok_status();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "store/users_repo.h"
 
+#include "store/repo_util.h"
+
 namespace parley {
 namespace {
 
@@ -30,17 +32,6 @@ Result<std::optional<UserRow>> one_user(Tx& tx, std::string_view where, std::str
   return std::optional<UserRow>(user_from(rows->front()));
 }
 
-Status expect_changed(Result<int64_t> changed, std::string_view what) {
-  if (!changed) return changed.error();
-  if (*changed == 0) return make_error(ErrorCode::not_found, std::string(what) + " not found");
-  return ok_status();
-}
-
-SqlValue optional_bytes(const std::optional<Bytes>& value) {
-  if (!value) return std::monostate{};
-  return *value;
-}
-
 }  // namespace
 
 Status insert_user(Tx& tx, const UserRow& user) {
@@ -63,33 +54,33 @@ Result<std::optional<UserRow>> find_user_by_email_hash(Tx& tx, std::string_view 
 }
 
 Status set_user_verified(Tx& tx, std::string_view user_id, int64_t at) {
-  return expect_changed(
+  return changed_one(
       tx.exec("UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL",
               {std::string(user_id), at}),
       "unverified user");
 }
 
 Status set_user_password(Tx& tx, std::string_view user_id, std::string_view password_hash) {
-  return expect_changed(tx.exec("UPDATE users SET password_hash = $2 WHERE id = $1",
-                                {std::string(user_id), std::string(password_hash)}),
-                        "user");
+  return changed_one(tx.exec("UPDATE users SET password_hash = $2 WHERE id = $1",
+                             {std::string(user_id), std::string(password_hash)}),
+                     "user");
 }
 
 Status set_user_email(Tx& tx, std::string_view user_id, std::string_view email_hash,
                       const Bytes& email_sealed) {
-  return expect_changed(tx.exec("UPDATE users SET email_hash = $2, email_sealed = $3 WHERE id = $1",
-                                {std::string(user_id), std::string(email_hash), email_sealed}),
-                        "user");
+  return changed_one(tx.exec("UPDATE users SET email_hash = $2, email_sealed = $3 WHERE id = $1",
+                             {std::string(user_id), std::string(email_hash), email_sealed}),
+                     "user");
 }
 
 Status set_user_operator(Tx& tx, std::string_view user_id, bool is_operator) {
-  return expect_changed(tx.exec("UPDATE users SET is_operator = $2 WHERE id = $1",
-                                {std::string(user_id), int64_t{is_operator}}),
-                        "user");
+  return changed_one(tx.exec("UPDATE users SET is_operator = $2 WHERE id = $1",
+                             {std::string(user_id), int64_t{is_operator}}),
+                     "user");
 }
 
 Status touch_user(Tx& tx, std::string_view user_id, int64_t at) {
-  return expect_changed(
+  return changed_one(
       tx.exec("UPDATE users SET last_active_at = $2 WHERE id = $1", {std::string(user_id), at}),
       "user");
 }
@@ -99,7 +90,7 @@ Status issue_token(Tx& tx, const OneTimeTokenRow& token) {
   auto inserted = tx.exec(
       "INSERT INTO one_time_tokens (id, token_hash, kind, user_id, payload_sealed, created_at, "
       "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      {token.id, token.token_hash, token.kind, token.user_id, optional_bytes(token.payload_sealed),
+      {token.id, token.token_hash, token.kind, token.user_id, or_null(token.payload_sealed),
        token.created_at, token.expires_at});
   if (!inserted) return inserted.error();
   return ok_status();

@@ -1,28 +1,9 @@
 #include "store/workspaces_repo.h"
 
+#include "store/repo_util.h"
+
 namespace parley {
 namespace {
-
-Status done(Result<int64_t> changed) {
-  if (!changed) return changed.error();
-  return ok_status();
-}
-
-Status changed_one(Result<int64_t> changed, std::string_view what) {
-  if (!changed) return changed.error();
-  if (*changed == 0) return make_error(ErrorCode::not_found, "no such " + std::string(what));
-  return ok_status();
-}
-
-SqlValue optional_integer(const std::optional<int64_t>& value) {
-  if (!value) return std::monostate{};
-  return *value;
-}
-
-std::optional<int64_t> integer_or_null(const Row& row, size_t i) {
-  if (row.is_null(i)) return std::nullopt;
-  return row.integer(i);
-}
 
 InvitationRow invitation_from(const Row& row) {
   return {row.text(0), row.text(1), row.text(2),    row.bytes(3),   row.text(4),
@@ -154,7 +135,7 @@ Status insert_invitation(Tx& tx, const InvitationRow& invitation) {
           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
       {invitation.id, invitation.workspace_id, invitation.email_hash, invitation.email_sealed,
        invitation.role, invitation.token_hash, invitation.invited_by, invitation.created_at,
-       invitation.expires_at, optional_integer(invitation.accepted_at)}));
+       invitation.expires_at, or_null(invitation.accepted_at)}));
 }
 
 Result<std::optional<InvitationRow>> find_invitation_by_token_hash(Tx& tx,
@@ -198,8 +179,8 @@ Status insert_api_key(Tx& tx, const ApiKeyRow& key) {
   return done(tx.exec("INSERT INTO api_keys (" + std::string(kApiKeyColumns) +
                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                       {key.id, key.workspace_id, key.name, key.prefix, key.secret_hash, key.scopes,
-                       key.created_by, key.created_at, optional_integer(key.expires_at),
-                       optional_integer(key.last_used_at), optional_integer(key.revoked_at)}));
+                       key.created_by, key.created_at, or_null(key.expires_at),
+                       or_null(key.last_used_at), or_null(key.revoked_at)}));
 }
 
 Result<std::optional<ApiKeyRow>> find_api_key_by_secret_hash(Tx& tx, std::string_view hash) {

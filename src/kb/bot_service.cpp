@@ -1,0 +1,175 @@
+#include "kb/bot_service.h"
+
+#include "core/ids.h"
+#include "store/audit_repo.h"
+#include "store/bots_repo.h"
+
+namespace parley {
+namespace {
+
+constexpr size_t kMaxNameBytes = 200;
+
+SealContext bot_field(const std::string& bot_id, const char* column) {
+  return {"bots", column, bot_id};
+}
+
+Status check_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) {
+    return make_error(ErrorCode::invalid_argument, "name: give a name of 1 to 200 bytes");
+  }
+  return ok_status();
+}
+
+Status check_language(std::string_view language) {
+  if (!is_language_code(language)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "language: give a language code such as \"en\" or \"pt-BR\"");
+  }
+  return ok_status();
+}
+
+Error no_bot() { return make_error(ErrorCode::not_found, "no such bot"); }
+
+}  // namespace
+
+Status BotService::audit(Tx& tx, std::string_view workspace_id, const Actor& actor,
+                         std::string_view action, std::string_view target_id) {
+  return append_audit_entry(tx,
+                            {std::string(workspace_id), actor.id, std::string(action),
+                             std::string(target_id), ip_pseudonym(ctx_.keyring, actor.ip)},
+                            ctx_.keyring, ctx_.clock);
+}
+
+Result<BotView> BotService::open_bot(const BotRow& row) {
+  auto name =
+      ctx_.keyring.open(row.workspace_id, bot_field(row.id, "name_sealed"), row.name_sealed);
+  if (!name) return name.error();
+  auto stored = ctx_.keyring.open(row.workspace_id, bot_field(row.id, "settings_sealed"),
+                                  row.settings_sealed);
+  if (!stored) return stored.error();
+  auto settings = settings_from_storage(*stored);
+  if (!settings) return settings.error();
+  return BotView{row.id,       row.workspace_id,     row.public_id,  std::move(*name),
+                 row.language, std::move(*settings), row.created_at, row.updated_at};
+}
+
+Result<BotView> BotService::create(std::string_view workspace_id, const BotInput& input,
+                                   const Actor& actor) {
+  if (!input.name) return make_error(ErrorCode::invalid_argument, "name: give the bot a name");
+  if (auto s = check_name(*input.name); !s) return s.error();
+  std::string language = input.language.value_or("en");
+  if (auto s = check_language(language); !s) return s.error();
+  BotSettings settings;
+  if (auto s = apply_settings(settings, input.settings); !s) return s.error();
+
+  BotRow row;
+  row.id = new_id("bot", ctx_.clock);
+  row.workspace_id = std::string(workspace_id);
+  row.public_id = new_id("pub", ctx_.clock);
+  row.language = language;
+  row.created_at = row.updated_at = ctx_.clock.now_ms();
+  auto name = ctx_.keyring.seal(row.workspace_id, bot_field(row.id, "name_sealed"), *input.name);
+  if (!name) return name.error();
+  auto sealed = ctx_.keyring.seal(row.workspace_id, bot_field(row.id, "settings_sealed"),
+                                  settings_to_storage(settings));
+  if (!sealed) return sealed.error();
+  row.name_sealed = std::move(*name);
+  row.settings_sealed = std::move(*sealed);
+
+  Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
+    if (auto s = insert_bot(tx, row); !s) return s;
+    return audit(tx, workspace_id, actor, "bot.created", row.id);
+  });
+  if (!written) return written.error();
+  return BotView{row.id,   row.workspace_id,    row.public_id,  *input.name,
+                 language, std::move(settings), row.created_at, row.updated_at};
+}
+
+Result<BotPage> BotService::list(std::string_view workspace_id, std::string_view cursor,
+                                 int limit) {
+  std::vector<BotRow> rows;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto found = list_bots(tx, workspace_id, cursor, limit + 1);
+    if (!found) return found.error();
+    rows = std::move(*found);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  BotPage page;
+  if (rows.size() > static_cast<size_t>(limit)) {
+    rows.resize(limit);
+    page.next_cursor = rows.back().id;
+  }
+  for (const BotRow& row : rows) {
+    auto bot = open_bot(row);
+    if (!bot) return bot.error();
+    page.bots.push_back(std::move(*bot));
+  }
+  return page;
+}
+
+Result<BotView> BotService::get(std::string_view workspace_id, std::string_view bot_id) {
+  std::optional<BotRow> row;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto found = find_bot(tx, workspace_id, bot_id);
+    if (!found) return found.error();
+    row = std::move(*found);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  if (!row) return no_bot();
+  return open_bot(*row);
+}
+
+Result<BotView> BotService::update(std::string_view workspace_id, std::string_view bot_id,
+                                   const BotInput& input, const Actor& actor) {
+  auto current = get(workspace_id, bot_id);
+  if (!current) return current.error();
+  BotView bot = std::move(*current);
+  if (input.name) {
+    if (auto s = check_name(*input.name); !s) return s.error();
+    bot.name = *input.name;
+  }
+  if (input.language) {
+    if (auto s = check_language(*input.language); !s) return s.error();
+    bot.language = *input.language;
+  }
+  if (auto s = apply_settings(bot.settings, input.settings); !s) return s.error();
+  bot.updated_at = ctx_.clock.now_ms();
+
+  auto name = ctx_.keyring.seal(bot.workspace_id, bot_field(bot.id, "name_sealed"), bot.name);
+  if (!name) return name.error();
+  auto sealed = ctx_.keyring.seal(bot.workspace_id, bot_field(bot.id, "settings_sealed"),
+                                  settings_to_storage(bot.settings));
+  if (!sealed) return sealed.error();
+  BotRow row{bot.id,       bot.workspace_id,   bot.public_id,  std::move(*name),
+             bot.language, std::move(*sealed), bot.created_at, bot.updated_at};
+  Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
+    if (auto s = update_bot(tx, row); !s) return s;
+    return audit(tx, workspace_id, actor, "bot.updated", bot.id);
+  });
+  if (!written) return written.error();
+  return bot;
+}
+
+Status BotService::remove(std::string_view workspace_id, std::string_view bot_id,
+                          const Actor& actor) {
+  return ctx_.store.db().write([&](Tx& tx) -> Status {
+    if (auto s = delete_bot(tx, workspace_id, bot_id); !s) return s;
+    return audit(tx, workspace_id, actor, "bot.deleted", bot_id);
+  });
+}
+
+Result<std::optional<std::string>> BotService::workspace_of(std::string_view bot_id) {
+  std::optional<std::string> workspace;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto found = find_bot_workspace(tx, bot_id);
+    if (!found) return found.error();
+    workspace = std::move(*found);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  return workspace;
+}
+
+}  // namespace parley

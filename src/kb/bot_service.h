@@ -1,0 +1,64 @@
+// Bots: a workspace's chatbots, each with a public id for the widget, a language and
+// validated settings. Names and settings are sealed with the workspace key; every change
+// writes an audit entry. Called by the HTTP API; chat and the widget read bots through it.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/workspace_service.h"
+#include "kb/bot_settings.h"
+#include "kb/kb_context.h"
+
+namespace parley {
+
+struct BotView {
+  std::string id;
+  std::string workspace_id;
+  std::string public_id;
+  std::string name;
+  std::string language;
+  BotSettings settings;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// What a create or update carries; on update, absent fields stay as they are.
+struct BotInput {
+  std::optional<std::string> name;
+  std::optional<std::string> language;
+  boost::json::object settings;  // a partial settings object (see bot_settings.h)
+};
+
+struct BotPage {
+  std::vector<BotView> bots;
+  std::optional<std::string> next_cursor;
+};
+
+class BotService {
+ public:
+  explicit BotService(KbContext context) : ctx_(context) {}
+
+  // name is required (1-200 bytes); language defaults to "en".
+  Result<BotView> create(std::string_view workspace_id, const BotInput& input, const Actor& actor);
+  Result<BotPage> list(std::string_view workspace_id, std::string_view cursor, int limit);
+  Result<BotView> get(std::string_view workspace_id, std::string_view bot_id);
+  Result<BotView> update(std::string_view workspace_id, std::string_view bot_id,
+                         const BotInput& input, const Actor& actor);
+  Status remove(std::string_view workspace_id, std::string_view bot_id, const Actor& actor);
+
+  // The workspace that owns a bot, or nothing for an unknown id: how routes that name only
+  // a bot find their tenant.
+  Result<std::optional<std::string>> workspace_of(std::string_view bot_id);
+
+ private:
+  Result<BotView> open_bot(const struct BotRow& row);
+  Status audit(Tx& tx, std::string_view workspace_id, const Actor& actor, std::string_view action,
+               std::string_view target_id);
+
+  KbContext ctx_;
+};
+
+}  // namespace parley

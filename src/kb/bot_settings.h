@@ -1,0 +1,52 @@
+// A bot's settings: how it greets, answers, falls back and who may embed it. Validated
+// field by field against this schema when an owner changes them, so a bad value is refused
+// with its name and never stored. Called by the bot service; read by chat and the widget.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace parley {
+
+struct ModelEndpoint {
+  std::string base_url;  // an OpenAI-compatible API, e.g. https://api.openai.com/v1
+  std::string model;
+  std::string api_key;  // secret: stored sealed, never shown again
+};
+
+struct BotSettings {
+  std::string instructions;  // persona and rules for the generative answerer
+  std::string welcome_message = "Hi! How can I help you today?";
+  std::vector<std::string> suggested_questions;
+  std::string fallback_message =
+      "Sorry, I don't know that yet. Would you like to talk to a person or leave your contact "
+      "details?";
+  double confidence_threshold = 0.35;      // 0..1: below it the bot falls back
+  std::string answer_mode = "extractive";  // extractive | generative
+  ModelEndpoint model;
+  double temperature = 0.2;
+  int max_tokens = 512;
+  std::vector<std::string> languages;        // answer languages beyond the bot's own
+  std::vector<std::string> allowed_origins;  // sites that may embed the widget
+  int messages_per_minute = 20;              // per visitor
+};
+
+// Applies the fields present in `patch` (a partial settings object), after checking each
+// one; an unknown field or a bad value fails with invalid_argument naming "settings.<field>"
+// and leaves `settings` unchanged.
+Status apply_settings(BotSettings& settings, const boost::json::object& patch);
+
+// The settings as the API shows them: the model's API key replaced by "api_key_set".
+boost::json::object settings_to_json(const BotSettings& settings);
+
+// The stored form (the API key included; the caller seals it) and back.
+std::string settings_to_storage(const BotSettings& settings);
+Result<BotSettings> settings_from_storage(std::string_view stored);
+
+// "en", "pt-BR": an ISO 639 language code with an optional region.
+bool is_language_code(std::string_view code);
+
+}  // namespace parley

@@ -1,0 +1,167 @@
+// A bot's settings: each field checked by name before anything changes, the API key hidden
+// from the public form but kept in the stored one.
+#include "kb/bot_settings.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace parley {
+namespace {
+namespace json = boost::json;
+
+json::object parse(std::string_view text) { return json::parse(text).as_object(); }
+
+// The patch is refused, naming `field`, and the settings are left as they were.
+void expect_refused(const std::string& patch, const std::string& field) {
+  BotSettings settings;
+  settings.welcome_message = "Hello there";
+  auto applied = apply_settings(settings, parse(patch));
+  ASSERT_FALSE(applied.ok()) << patch;
+  EXPECT_EQ(applied.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(applied.error().message.rfind(field, 0), 0u)
+      << patch << " -> " << applied.error().message;
+  EXPECT_EQ(settings.welcome_message, "Hello there");
+  EXPECT_EQ(settings.confidence_threshold, 0.35);
+}
+
+TEST(BotSettings, DefaultsAreUsable) {
+  BotSettings settings;
+  EXPECT_EQ(settings.answer_mode, "extractive");
+  EXPECT_FALSE(settings.welcome_message.empty());
+  EXPECT_FALSE(settings.fallback_message.empty());
+  EXPECT_TRUE(apply_settings(settings, {}).ok());
+}
+
+TEST(BotSettings, AppliesOnlyTheFieldsGiven) {
+  BotSettings settings;
+  settings.instructions = "Be brief.";
+  auto applied =
+      apply_settings(settings, parse(R"({"welcome_message":"Moin!","confidence_threshold":0.5,
+                          "suggested_questions":["Opening hours?","Returns?"],
+                          "languages":["de","pt-BR"],"max_tokens":1024,
+                          "allowed_origins":["https://shop.example.com","http://localhost:3000"],
+                          "messages_per_minute":5,"temperature":1})"));
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(settings.instructions, "Be brief.");
+  EXPECT_EQ(settings.welcome_message, "Moin!");
+  EXPECT_EQ(settings.confidence_threshold, 0.5);
+  EXPECT_EQ(settings.suggested_questions, (std::vector<std::string>{"Opening hours?", "Returns?"}));
+  EXPECT_EQ(settings.languages, (std::vector<std::string>{"de", "pt-BR"}));
+  EXPECT_EQ(settings.max_tokens, 1024);
+  EXPECT_EQ(settings.allowed_origins.size(), 2u);
+  EXPECT_EQ(settings.messages_per_minute, 5);
+  EXPECT_EQ(settings.temperature, 1.0);
+}
+
+TEST(BotSettings, UnknownFieldIsRefusedByName) {
+  expect_refused(R"({"welcome_message":"Hi","colour":"red"})", "settings.colour");
+  expect_refused(R"({"model":{"base_url":"https://api.example.com/v1","region":"eu"}})",
+                 "settings.model.region");
+}
+
+TEST(BotSettings, OutOfRangeValuesAreRefusedByName) {
+  expect_refused(R"({"confidence_threshold":1.5})", "settings.confidence_threshold");
+  expect_refused(R"({"confidence_threshold":-0.1})", "settings.confidence_threshold");
+  expect_refused(R"({"confidence_threshold":"high"})", "settings.confidence_threshold");
+  expect_refused(R"({"temperature":2.5})", "settings.temperature");
+  expect_refused(R"({"max_tokens":8})", "settings.max_tokens");
+  expect_refused(R"({"max_tokens":100.5})", "settings.max_tokens");
+  expect_refused(R"({"messages_per_minute":0})", "settings.messages_per_minute");
+  expect_refused(R"({"answer_mode":"creative"})", "settings.answer_mode");
+}
+
+TEST(BotSettings, BadTextsAndListsAreRefusedByName) {
+  expect_refused(R"({"welcome_message":42})", "settings.welcome_message");
+  expect_refused(R"({"fallback_message":""})", "settings.fallback_message");
+  expect_refused(R"({"instructions":")" + std::string(8001, 'x') + R"("})",
+                 "settings.instructions");
+  expect_refused(R"({"suggested_questions":["a","b","c","d","e","f","g","h","i","j","k"]})",
+                 "settings.suggested_questions");
+  expect_refused(R"({"suggested_questions":[""]})", "settings.suggested_questions");
+  expect_refused(R"({"languages":["english"]})", "settings.languages");
+  expect_refused(R"({"allowed_origins":["https://shop.example.com/widget"]})",
+                 "settings.allowed_origins");
+  expect_refused(R"({"allowed_origins":["shop.example.com"]})", "settings.allowed_origins");
+  expect_refused(R"({"model":{"base_url":"ftp://models.example.com"}})", "settings.model.base_url");
+  expect_refused(R"({"model":"gpt"})", "settings.model");
+}
+
+TEST(BotSettings, GenerativeModeNeedsAModel) {
+  expect_refused(R"({"answer_mode":"generative"})", "settings.model");
+  expect_refused(
+      R"({"answer_mode":"generative","model":{"base_url":"https://api.example.com/v1"}})",
+      "settings.model");
+  BotSettings settings;
+  auto applied = apply_settings(settings, parse(R"({"answer_mode":"generative","model":{"base_url":
+                          "https://api.example.com/v1","model":"small-1"}})"));
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(settings.answer_mode, "generative");
+  EXPECT_EQ(settings.model.model, "small-1");
+}
+
+TEST(BotSettings, OneBadFieldLeavesTheGoodOnesUnapplied) {
+  BotSettings settings;
+  auto applied = apply_settings(settings, parse(R"({"welcome_message":"Changed","max_tokens":1})"));
+  ASSERT_FALSE(applied.ok());
+  EXPECT_EQ(settings.welcome_message, BotSettings().welcome_message);
+}
+
+TEST(BotSettings, PublicFormHidesTheApiKey) {
+  BotSettings settings;
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"model":{"base_url":"https://api.example.com/v1",
+                                                 "model":"small-1","api_key":"sk-very-secret"}})"))
+                  .ok());
+  json::object shown = settings_to_json(settings);
+  EXPECT_EQ(json::serialize(shown).find("sk-very-secret"), std::string::npos);
+  const json::object& model = shown.at("model").as_object();
+  EXPECT_FALSE(model.contains("api_key"));
+  EXPECT_EQ(model.at("api_key_set"), json::value(true));
+  EXPECT_EQ(model.at("model"), json::value("small-1"));
+  EXPECT_EQ(settings_to_json(BotSettings{}).at("model").at("api_key_set"), json::value(false));
+}
+
+TEST(BotSettings, ChangingTheModelKeepsTheKeyUnlessReplaced) {
+  BotSettings settings;
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"model":{"api_key":"sk-first"}})")).ok());
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"model":{"model":"medium-2"}})")).ok());
+  EXPECT_EQ(settings.model.api_key, "sk-first");
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"model":{"api_key":""}})")).ok());
+  EXPECT_EQ(settings.model.api_key, "");
+}
+
+TEST(BotSettings, StoredFormRoundTripsEverything) {
+  BotSettings settings;
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"instructions":"Answer in haiku.",
+      "suggested_questions":["Prices?"],"confidence_threshold":0.8,"answer_mode":"generative",
+      "model":{"base_url":"https://api.example.com/v1","model":"small-1","api_key":"sk-keep"},
+      "temperature":0.7,"max_tokens":300,"languages":["fr"],
+      "allowed_origins":["https://shop.example.com"],"messages_per_minute":60})"))
+                  .ok());
+  std::string stored = settings_to_storage(settings);
+  EXPECT_NE(stored.find("sk-keep"), std::string::npos);
+  auto back = settings_from_storage(stored);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(settings_to_storage(*back), stored);
+  EXPECT_EQ(back->model.api_key, "sk-keep");
+  EXPECT_EQ(back->answer_mode, "generative");
+  EXPECT_EQ(back->confidence_threshold, 0.8);
+}
+
+TEST(BotSettings, UnreadableStoredFormIsAnInternalError) {
+  auto back = settings_from_storage("not json");
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().code, ErrorCode::internal);
+}
+
+TEST(BotSettings, LanguageCodes) {
+  for (std::string_view good : {"en", "de", "haw", "pt-BR", "en-US"}) {
+    EXPECT_TRUE(is_language_code(good)) << good;
+  }
+  for (std::string_view bad : {"", "e", "EN", "english", "pt-br", "pt_BR", "en-", "en-USA"}) {
+    EXPECT_FALSE(is_language_code(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace parley
