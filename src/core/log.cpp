@@ -1,5 +1,6 @@
 #include "core/log.h"
 
+#include <cassert>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -128,12 +129,17 @@ void Log::write(LogLevel level, std::string_view event, LogFields fields) {
   append_timestamp(line);
   line += "\",\"level\":\"";
   line += level_name(level);
-  line += "\",\"event\":";
-  append_json_string(line, event);
+  // Event names and keys are constants in the code ("http.request", "request_id"): written
+  // as they are; only values are escaped.
+  assert(event.find_first_of("\"\\") == std::string_view::npos);
+  line += "\",\"event\":\"";
+  line += event;
+  line += '"';
   for (const auto& [key, value] : fields) {
-    line += ',';
-    append_json_string(line, key);
-    line += ':';
+    assert(key.find_first_of("\"\\") == std::string_view::npos);
+    line += ",\"";
+    line += key;
+    line += "\":";
     append_value(line, value);
   }
   line += "}\n";

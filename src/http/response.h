@@ -16,7 +16,8 @@ namespace parley {
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  // A constant (every content type Parley sends is one); no allocation per response.
+  const char* content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };

@@ -1,20 +1,34 @@
 #include "http/router.h"
 
+#include <array>
 #include <cassert>
 
 namespace parley {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
+// A path's segments, without allocating: routing runs for every request.
+constexpr size_t kMaxSegments = 16;
+struct PathParts {
+  std::array<std::string_view, kMaxSegments> parts;
+  size_t size = 0;
+  bool too_deep = false;
+  std::string_view operator[](size_t i) const { return parts[i]; }
+};
+
+PathParts split_path(std::string_view path) {
+  PathParts out;
   size_t start = 1;  // paths begin with '/'
   while (start <= path.size()) {
     size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();
-    parts.push_back(path.substr(start, end - start));
+    if (out.size == kMaxSegments) {
+      out.too_deep = true;  // deeper than any route: matches nothing
+      return out;
+    }
+    out.parts[out.size++] = path.substr(start, end - start);
     start = end + 1;
   }
-  return parts;
+  return out;
 }
 
 bool is_param(std::string_view segment) {
@@ -22,11 +36,11 @@ bool is_param(std::string_view segment) {
 }
 
 // Matches one route's segments against a path's; fills params on success.
-bool match_segments(const Route& route, const std::vector<std::string_view>& parts,
+bool match_segments(const Route& route, const PathParts& parts,
                     std::vector<std::pair<std::string, std::string>>& params) {
-  if (route.segments.size() != parts.size()) return false;
+  if (parts.too_deep || route.segments.size() != parts.size) return false;
   params.clear();
-  for (size_t i = 0; i < parts.size(); ++i) {
+  for (size_t i = 0; i < parts.size; ++i) {
     const std::string& segment = route.segments[i];
     if (is_param(segment)) {
       if (parts[i].empty()) return false;
@@ -44,7 +58,9 @@ void Router::add(std::string method, std::string pattern, RouteOptions options, 
   assert(!pattern.empty() && pattern.front() == '/');
   assert(options.access.kind != AuthKind::member || !options.access.min_role.empty());
   Route route{std::move(method), std::move(pattern), std::move(options), std::move(handler), {}};
-  for (auto part : split_path(route.pattern)) route.segments.emplace_back(part);
+  PathParts parts = split_path(route.pattern);
+  assert(!parts.too_deep);
+  for (size_t i = 0; i < parts.size; ++i) route.segments.emplace_back(parts[i]);
   routes_.push_back(std::move(route));
 }
 
