@@ -185,10 +185,44 @@ void SqliteDatabase::commit_group(Group& group) {
     finish();
   };
 
+  auto commit_and_finish = [&](size_t acknowledged) {
+    const auto start = std::chrono::steady_clock::now();
+    auto commit = writer_conn_->exec("COMMIT", {});
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    if (!commit) return fail_group(commit.error());
+    stats_.record_commit(acknowledged, static_cast<uint64_t>(micros));
+    finish();
+  };
+
   // IMMEDIATE takes the write lock now, so that no statement inside fails with
   // SQLITE_BUSY half way (another process, e.g. `parley migrate`, may hold the file).
   if (auto begin = writer_conn_->exec("BEGIN IMMEDIATE", {}); !begin) {
     return fail_group(begin.error());
+  }
+  // Most groups succeed whole: run them without a savepoint per function (two statements
+  // fewer per write). When one fails, undo the lot and run the group again, each function
+  // in its own savepoint; write functions may run more than once (database.h).
+  if (group.size() > 1) {
+    bool all_ok = true;
+    for (auto& request : group) {
+      SqliteTx tx(*writer_conn_);
+      try {
+        all_ok = request->fn(tx).ok() && !tx.failure() && writer_conn_->in_transaction();
+      } catch (...) {
+        all_ok = false;
+      }
+      if (!all_ok) break;
+    }
+    if (all_ok) {
+      for (auto& outcome : outcomes) outcome.state = State::ok;
+      return commit_and_finish(outcomes.size());
+    }
+    if (writer_conn_->in_transaction()) (void)writer_conn_->exec("ROLLBACK", {});
+    if (auto begin = writer_conn_->exec("BEGIN IMMEDIATE", {}); !begin) {
+      return fail_group(begin.error());
+    }
   }
   size_t acknowledged = 0;
   for (size_t i = 0; i < group.size(); ++i) {
@@ -201,14 +235,7 @@ void SqliteDatabase::commit_group(Group& group) {
     (void)writer_conn_->exec("ROLLBACK", {});
     return finish();
   }
-  const auto start = std::chrono::steady_clock::now();
-  auto commit = writer_conn_->exec("COMMIT", {});
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
-  if (!commit) return fail_group(commit.error());
-  stats_.record_commit(acknowledged, static_cast<uint64_t>(micros));
-  finish();
+  commit_and_finish(acknowledged);
 }
 
 Result<SqliteConnection*> SqliteDatabase::read_connection() {
