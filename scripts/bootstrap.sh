@@ -12,6 +12,7 @@ packages=(
   libmagic-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libgumbo-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libicu-dev
   libcairo2-dev zip
+  libstemmer-dev libxapian-dev libhnswlib-dev
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )
 

@@ -33,6 +33,7 @@ struct FullRouter {
                             *workspaces,
                             kb->bots,
                             kb->sources,
+                            kb->search,
                             kb_config});
   }
   ~FullRouter() {

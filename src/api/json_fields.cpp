@@ -88,4 +88,8 @@ std::string iso_time(int64_t ms) {
   return buf;
 }
 
+boost::json::value optional_text(const std::optional<std::string>& text) {
+  return text ? boost::json::value(*text) : boost::json::value(nullptr);
+}
+
 }  // namespace parley

@@ -35,4 +35,7 @@ boost::json::object list_page(boost::json::array data, std::optional<std::string
 // Milliseconds since the epoch as an RFC 3339 UTC string, e.g. "2026-11-29T03:04:05Z".
 std::string iso_time(int64_t ms);
 
+// The text, or JSON null when there is none.
+boost::json::value optional_text(const std::optional<std::string>& text);
+
 }  // namespace parley

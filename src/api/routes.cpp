@@ -11,6 +11,7 @@ void add_api_routes(Router& router, const ApiDeps& deps) {
   add_audit_routes(router, deps);
   add_bot_routes(router, deps);
   add_source_routes(router, deps);
+  add_search_routes(router, deps);
 }
 
 }  // namespace parley

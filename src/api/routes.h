@@ -8,6 +8,7 @@
 #include "api/health.h"
 #include "http/router.h"
 #include "kb/bot_service.h"
+#include "kb/search_service.h"
 #include "kb/source_service.h"
 
 namespace parley {
@@ -20,6 +21,7 @@ struct ApiDeps {
   WorkspaceService& workspaces;
   BotService& bots;
   SourceService& sources;
+  SearchService& search;
   const KbConfig& kb;
 };
 
@@ -33,5 +35,6 @@ void add_key_routes(Router& router, const ApiDeps& deps);
 void add_audit_routes(Router& router, const ApiDeps& deps);
 void add_bot_routes(Router& router, const ApiDeps& deps);
 void add_source_routes(Router& router, const ApiDeps& deps);  // sources and their chunks
+void add_search_routes(Router& router, const ApiDeps& deps);
 
 }  // namespace parley

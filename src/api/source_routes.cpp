@@ -15,11 +15,6 @@ namespace {
 
 constexpr int64_t kMultipartOverhead = 64 * 1024;
 
-json::value optional_text(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return json::value(*text);
-}
-
 json::object source_json(const SourceView& s) {
   json::object progress{{"done", s.progress_done}, {"total", s.progress_total}};
   json::object out{{"id", s.id},

@@ -72,6 +72,7 @@ int run_serve(const Config& config) {
                workspaces,
                kb.bots,
                kb.sources,
+               kb.search,
                config.kb});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,

@@ -281,6 +281,7 @@ const std::vector<KeyDef>& key_defs() {
     kb_int("kb.extract_wall_seconds", &KbConfig::extract_wall_seconds, 1, 3600);
     kb_int("kb.extract_max_uncompressed_mb", &KbConfig::extract_max_uncompressed_mb, 1, 65536);
     kb_int("kb.extract_max_zip_entries", &KbConfig::extract_max_zip_entries, 1, 1000000);
+    kb_int("kb.search_memory_mb", &KbConfig::search_memory_mb, 1, 1024 * 1024);
     auto crawl_int = [&d](const char* name, int CrawlConfig::*field, int64_t min, int64_t max) {
       d.push_back(make_int(
           name, [field](Config & c) -> auto& { return c.crawl.*field; }, min, max));

@@ -83,6 +83,7 @@ struct KbConfig {
   int extract_wall_seconds = 120;
   int extract_max_uncompressed_mb = 256;  // DOCX/XLSX: zip-bomb guard
   int extract_max_zip_entries = 10000;
+  int search_memory_mb = 1024;  // all bots' search indexes; the least recently used go first
 };
 
 // Website crawling: limits, politeness and the SSRF guard's allow-list.

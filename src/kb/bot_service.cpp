@@ -154,10 +154,12 @@ Result<BotView> BotService::update(std::string_view workspace_id, std::string_vi
 
 Status BotService::remove(std::string_view workspace_id, std::string_view bot_id,
                           const Actor& actor) {
-  return ctx_.store.db().write([&](Tx& tx) -> Status {
+  Status removed = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = delete_bot(tx, workspace_id, bot_id); !s) return s;
     return audit(tx, workspace_id, actor, "bot.deleted", bot_id);
   });
+  if (removed) events_.bot_removed(std::string(bot_id));
+  return removed;
 }
 
 Result<std::optional<std::string>> BotService::workspace_of(std::string_view bot_id) {

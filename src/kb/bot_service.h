@@ -11,6 +11,7 @@
 #include "accounts/workspace_service.h"
 #include "kb/bot_settings.h"
 #include "kb/kb_context.h"
+#include "kb/knowledge_events.h"
 
 namespace parley {
 
@@ -39,7 +40,7 @@ struct BotPage {
 
 class BotService {
  public:
-  explicit BotService(KbContext context) : ctx_(context) {}
+  BotService(KbContext context, const KnowledgeEvents& events) : ctx_(context), events_(events) {}
 
   // name is required (1-200 bytes); language defaults to "en".
   Result<BotView> create(std::string_view workspace_id, const BotInput& input, const Actor& actor);
@@ -59,6 +60,7 @@ class BotService {
                std::string_view target_id);
 
   KbContext ctx_;
+  const KnowledgeEvents& events_;
 };
 
 }  // namespace parley

@@ -105,6 +105,7 @@ bool IngestWorker::run_one() {
     return true;  // their leases run out and they are claimed again
   }
   for (size_t i = 0; i < claimed.size(); ++i) {
+    if (recorded[i]) events_.source_processed(claimed[i].bot_id, claimed[i].id);
     log_.info(recorded[i] ? "ingest.source_done" : "ingest.source_changed_meanwhile",
               {{"source_id", claimed[i].id},
                {"bot_id", claimed[i].bot_id},

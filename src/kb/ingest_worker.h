@@ -9,14 +9,16 @@
 #include <vector>
 
 #include "core/log.h"
+#include "kb/knowledge_events.h"
 #include "kb/source_processor.h"
 
 namespace parley {
 
 class IngestWorker {
  public:
-  IngestWorker(KbContext context, SourceProcessor& processor, Log& log)
-      : ctx_(context), processor_(processor), log_(log) {}
+  IngestWorker(KbContext context, SourceProcessor& processor, const KnowledgeEvents& events,
+               Log& log)
+      : ctx_(context), processor_(processor), events_(events), log_(log) {}
   ~IngestWorker() { stop(); }
 
   void start(int threads);
@@ -35,6 +37,7 @@ class IngestWorker {
 
   KbContext ctx_;
   SourceProcessor& processor_;
+  const KnowledgeEvents& events_;
   Log& log_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -6,6 +6,8 @@
 #include "core/log.h"
 #include "kb/bot_service.h"
 #include "kb/ingest_worker.h"
+#include "kb/knowledge_events.h"
+#include "kb/search_service.h"
 #include "kb/source_processor.h"
 #include "kb/source_service.h"
 
@@ -17,15 +19,27 @@ ExtractFn sandboxed_extractor(std::string executable, const KbConfig& config);
 
 struct KnowledgeBase {
   KnowledgeBase(KbContext context, ExtractFn extract, Log& log)
-      : bots(context),
+      : bots(context, events),
         processor(context, std::move(extract)),
-        worker(context, processor, log),
-        sources(context, [this] { worker.wake(); }) {}
+        worker(context, processor, events, log),
+        sources(context, events),
+        search(context, static_cast<size_t>(context.config.search_memory_mb) * 1024 * 1024) {
+    events.source_queued = [this] { worker.wake(); };
+    events.source_processed = [this](const std::string& bot, const std::string& source) {
+      search.source_changed(bot, source);
+    };
+    events.source_removed = [this](const std::string& bot, const std::string& source) {
+      search.source_removed(bot, source);
+    };
+    events.bot_removed = [this](const std::string& bot) { search.bot_removed(bot); };
+  }
 
+  KnowledgeEvents events;  // first: the members below keep a reference to it
   BotService bots;
   SourceProcessor processor;
   IngestWorker worker;
   SourceService sources;
+  SearchService search;
 };
 
 }  // namespace parley

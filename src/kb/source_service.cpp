@@ -140,7 +140,7 @@ Result<SourceView> SourceService::add(std::string_view workspace_id, std::string
                               ctx_.keyring, ctx_.clock);
   });
   if (!written) return written.error();
-  wake_();
+  events_.source_queued();
   return view_of(source.row);
 }
 
@@ -233,7 +233,7 @@ Result<BulkResult> SourceService::add_bulk(std::string_view workspace_id, std::s
   });
   if (!written) return written.error();
   for (const BulkItem& item : result.items) ++(item.created ? result.created : result.updated);
-  wake_();
+  events_.source_queued();
   return result;
 }
 
@@ -317,13 +317,13 @@ Result<SourceView> SourceService::resync(std::string_view workspace_id, std::str
                               ctx_.keyring, ctx_.clock);
   });
   if (!written) return written.error();
-  wake_();
+  events_.source_queued();
   return get(workspace_id, bot_id, source_id);
 }
 
 Status SourceService::remove(std::string_view workspace_id, std::string_view bot_id,
                              std::string_view source_id, const Actor& actor) {
-  return ctx_.store.db().write([&](Tx& tx) -> Status {
+  Status removed = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = check_bot(tx, workspace_id, bot_id); !s) return s;
     if (auto s = delete_source(tx, bot_id, source_id); !s) return s;
     return append_audit_entry(tx,
@@ -331,6 +331,8 @@ Status SourceService::remove(std::string_view workspace_id, std::string_view bot
                                std::string(source_id), ip_pseudonym(ctx_.keyring, actor.ip)},
                               ctx_.keyring, ctx_.clock);
   });
+  if (removed) events_.source_removed(std::string(bot_id), std::string(source_id));
+  return removed;
 }
 
 Result<ChunkPage> SourceService::chunks(std::string_view workspace_id, std::string_view bot_id,

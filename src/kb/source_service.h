@@ -11,15 +11,15 @@
 
 #include "accounts/workspace_service.h"
 #include "kb/kb_context.h"
+#include "kb/knowledge_events.h"
 #include "kb/source_types.h"
 
 namespace parley {
 
 class SourceService {
  public:
-  // `wake` tells the ingest worker that a source was queued.
-  SourceService(KbContext context, std::function<void()> wake)
-      : ctx_(context), wake_(std::move(wake)) {}
+  SourceService(KbContext context, const KnowledgeEvents& events)
+      : ctx_(context), events_(events) {}
 
   Result<SourceView> add_file(std::string_view workspace_id, std::string_view bot_id,
                               const FileInput& input, const Actor& actor);
@@ -62,7 +62,7 @@ class SourceService {
   Result<SourceView> view_of(const struct SourceRow& row);
 
   KbContext ctx_;
-  std::function<void()> wake_;
+  const KnowledgeEvents& events_;
 };
 
 }  // namespace parley

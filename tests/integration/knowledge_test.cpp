@@ -382,5 +382,40 @@ TEST_F(Knowledge, AWebsiteOnAPrivateAddressIsRefusedWithoutTheAllowList) {
   EXPECT_EQ(refused.at("chunk_count").as_int64(), 0);
 }
 
+TEST_F(Knowledge, SearchFindsPassagesAndForgetsADeletedSourceAtOnce) {
+  json::object refunds = added_and_finished(call(
+      "POST", sources_path(),
+      R"({"type":"text","title":"Refund policy","text":"A refund is paid within 14 days of the return.","url":"https://shop.example.com/refunds","external_id":"kb-1"})"));
+  json::object codes = added_and_finished(call(
+      "POST", sources_path(),
+      R"({"type":"text","title":"Error codes","text":"Error E-1042 means the card was declined."})"));
+  ASSERT_EQ(text_of(refunds, "status"), "ready");
+  ASSERT_EQ(text_of(codes, "status"), "ready");
+  const std::string search = "/api/v1/bots/" + bot_ + "/search";
+
+  auto found = call("POST", search, R"({"query":"how are refunds paid?","limit":5})");
+  ASSERT_EQ(found.status, 200) << found.body;
+  json::array results = parse(found.body).as_object().at("results").as_array();
+  ASSERT_FALSE(results.empty()) << found.body;
+  const json::object& best = results[0].as_object();
+  EXPECT_TRUE(contains(text_of(best, "text"), "within 14 days")) << found.body;
+  EXPECT_EQ(text_of(best.at("source"), "id"), text_of(refunds, "id"));
+  EXPECT_EQ(text_of(best.at("source"), "external_id"), "kb-1");
+  EXPECT_EQ(text_of(best.at("source"), "url"), "https://shop.example.com/refunds");
+  EXPECT_FALSE(best.at("highlights").as_array().empty());
+
+  auto code = call("POST", search, R"({"query":"E-1042"})");
+  ASSERT_EQ(code.status, 200) << code.body;
+  EXPECT_TRUE(contains(code.body, "declined")) << code.body;
+
+  EXPECT_EQ(call("POST", search, R"({"query":"refund","limit":101})").status, 400);
+  EXPECT_EQ(call("POST", search, R"({"query":""})").status, 200);
+
+  ASSERT_EQ(call("DELETE", sources_path() + "/" + text_of(refunds, "id")).status, 204);
+  auto after = call("POST", search, R"({"query":"refund paid within 14 days"})");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_FALSE(contains(after.body, "within 14 days")) << after.body;
+}
+
 }  // namespace
 }  // namespace parley

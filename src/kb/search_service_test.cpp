@@ -1,0 +1,116 @@
+// Search over a bot's chunks on SQLite and PostgreSQL: the index is built from the store at
+// first use, follows sources as they are processed and deleted, gives the same ranking as a
+// fresh build, and is evicted under its memory cap and rebuilt without anyone noticing.
+#include "kb/search_service.h"
+
+#include <gtest/gtest.h>
+
+#include "kb/kb_test_fixture.h"
+
+namespace parley {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SearchServiceTest : public kb_testing::KbTest {
+ protected:
+  void SetUp() override {
+    KbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    bot_ = make_bot();
+  }
+
+  std::string add_text(const std::string& bot, const std::string& title, const std::string& text) {
+    clock_.advance(1ms);
+    auto added = kb_->sources.add_text(ws_, bot, {title, text, {}, {}}, actor());
+    EXPECT_TRUE(added.ok()) << added.error().message;
+    drain();
+    return added.ok() ? added->id : "";
+  }
+
+  std::vector<std::string> ids(const Result<std::vector<SearchResult>>& results) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(results.ok()) << results.error().message;
+    if (results.ok()) {
+      for (const SearchResult& r : *results) out.push_back(r.chunk_id);
+    }
+    return out;
+  }
+
+  // A service of its own: built from the store alone, with the given memory cap.
+  std::unique_ptr<SearchService> fresh(size_t cap = size_t{1} << 30) {
+    return std::make_unique<SearchService>(KbContext{*store_, *keyring_, clock_, config_, crawl_},
+                                           cap);
+  }
+
+  std::string bot_;
+};
+
+TEST_P(SearchServiceTest, FindsProcessedSourcesAndForgetsDeletedOnes) {
+  std::string refunds = add_text(bot_, "Refunds", "A refund is paid within 14 days.");
+  add_text(bot_, "Shipping", "Parcels travel for three days.");
+  auto found = kb_->search.search(ws_, bot_, "refunds", 5);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_FALSE(found->empty());
+  EXPECT_EQ(found->front().source.id, refunds);
+  EXPECT_EQ(found->front().source.title, "Refunds");
+  EXPECT_NE(found->front().text.find("14 days"), std::string::npos);
+
+  // A source processed after the index was built is found; a deleted one is gone at once.
+  std::string later = add_text(bot_, "Gift cards", "Gift cards never expire.");
+  auto gift = kb_->search.search(ws_, bot_, "gift cards", 5);
+  ASSERT_TRUE(gift.ok());
+  ASSERT_FALSE(gift->empty());
+  EXPECT_EQ(gift->front().source.id, later);
+  ASSERT_TRUE(kb_->sources.remove(ws_, bot_, refunds, actor()).ok());
+  auto after = kb_->search.search(ws_, bot_, "refund paid within 14 days", 10);
+  ASSERT_TRUE(after.ok());
+  for (const SearchResult& r : *after) EXPECT_NE(r.source.id, refunds);
+}
+
+TEST_P(SearchServiceTest, UpdatesInPlaceRankLikeAFreshBuild) {
+  add_text(bot_, "Returns", "Return an item within 30 days for a refund.");
+  ASSERT_TRUE(kb_->search.search(ws_, bot_, "refund", 10).ok());  // built now
+  add_text(bot_, "Refund speed", "Refunds reach your card in five days.");
+  std::string gone = add_text(bot_, "Old refund rules", "Refunds took a month, once.");
+  ASSERT_TRUE(kb_->sources.remove(ws_, bot_, gone, actor()).ok());
+
+  auto kept = kb_->search.search(ws_, bot_, "refund days", 10);
+  auto rebuilt = fresh()->search(ws_, bot_, "refund days", 10);
+  ASSERT_TRUE(kept.ok() && rebuilt.ok());
+  ASSERT_EQ(kept->size(), rebuilt->size());
+  for (size_t i = 0; i < kept->size(); ++i) {
+    EXPECT_EQ((*kept)[i].chunk_id, (*rebuilt)[i].chunk_id) << i;
+    EXPECT_NEAR((*kept)[i].score, (*rebuilt)[i].score, 1e-9) << i;
+  }
+}
+
+TEST_P(SearchServiceTest, EvictedIndexesAreRebuiltOnNextUse) {
+  std::string other = make_bot("Second bot");
+  add_text(bot_, "Hours", "We open at nine.");
+  add_text(other, "Parking", "Parking is free after six.");
+  auto small = fresh(/*cap=*/1);  // every index is over the cap: only the last one used stays
+  auto first = ids(small->search(ws_, bot_, "open nine", 5));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(small->loaded_bots(), 1u);
+  ASSERT_EQ(ids(small->search(ws_, other, "parking", 5)).size(), 1u);
+  EXPECT_EQ(small->loaded_bots(), 1u);                              // the first bot's index went
+  EXPECT_EQ(ids(small->search(ws_, bot_, "open nine", 5)), first);  // and comes back the same
+  EXPECT_GT(small->memory_bytes(), 0u);
+}
+
+TEST_P(SearchServiceTest, OddQueriesAnswerWithoutError) {
+  add_text(bot_, "Hours", "We open at nine.");
+  for (const std::string& query : {std::string(), std::string(10 * 1024, 'x'),
+                                   std::string("\xF0\x9F\x98\x80 \xD8\xA7\xD9\x84 \xFF\xFE"),
+                                   std::string("((( OR AND NOT \"")}) {
+    EXPECT_TRUE(kb_->search.search(ws_, bot_, query, 10).ok());
+  }
+  EXPECT_FALSE(kb_->search.search(other_workspace(), bot_, "nine", 10).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SearchServiceTest, ::testing::Values("sqlite", "postgres"),
+                         store_testing::backend_name);
+
+}  // namespace
+}  // namespace parley

@@ -1,0 +1,43 @@
+// Turns an analyzed question into weighted index terms for SearchIndex: the words found in
+// the vocabulary, near spellings of those it lacks (typos), and per-bot synonyms.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "search/analyzer.h"
+#include "search/index_vocabulary.h"
+
+namespace parley {
+
+struct QueryTerm {
+  uint32_t term;
+  double weight;        // 1 for the question's own words, less for typo and synonym matches
+  uint32_t word;        // which question word it stands for, for the proximity bonus
+  std::string surface;  // what to highlight when it matches
+};
+
+struct ParsedQuery {
+  std::vector<QueryTerm> terms;
+  std::vector<double> pair_weights;  // proximity: words i and i+1 together, by IDF
+};
+
+struct Synonym {
+  std::vector<std::string> from;      // stemmed terms that must follow each other
+  std::vector<std::string> to;        // stemmed terms added to the query
+  std::vector<std::string> surfaces;  // the words of `to`, for highlights
+};
+// Keyed by from[0].
+using SynonymTable = std::unordered_map<std::string, std::vector<Synonym>>;
+
+// Every entry both ways: "login" -> {"sign in"} also makes "sign in" mean "login".
+SynonymTable build_synonym_table(const Analyzer& analyzer,
+                                 const std::map<std::string, std::vector<std::string>>& entries);
+
+ParsedQuery parse_query(const std::vector<Token>& tokens, const Vocabulary& vocabulary,
+                        const SynonymTable& synonyms, bool typo_tolerance, uint32_t live_docs);
+
+}  // namespace parley

@@ -1,0 +1,391 @@
+#include "search/search_index.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <span>
+#include <unordered_map>
+
+#include "search/index_memory.h"
+#include "search/index_query.h"
+#include "search/index_varint.h"
+#include "search/index_vocabulary.h"
+#include "search/ranking_proximity.h"
+
+namespace parley {
+namespace {
+
+constexpr size_t kRerankDepth = 50;    // candidates that get the proximity bonus
+constexpr size_t kMaxQueryWords = 64;  // a pasted page is answered by its first words
+constexpr size_t kMinSweep = 256;      // removed chunks waiting before a full compaction
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+struct Doc {
+  const std::string* chunk_id = nullptr;  // the key in Impl::chunk_ids, stored once
+  uint32_t source = 0;
+  std::array<uint32_t, kIndexFields> length{};
+  std::vector<uint8_t> tokens;  // per field: token count, then each token's term id
+};
+
+// Per-query working memory, reused so that a query allocates almost nothing.
+struct Scratch {
+  std::vector<float> scores;        // by doc number, all zero between queries
+  std::vector<uint32_t> touched;    // doc numbers with a nonzero score
+  std::vector<uint64_t> matched;    // by doc number: bit i for query term i (the first 64)
+  std::vector<int32_t> query_term;  // by term id: index in ParsedQuery::terms, or -1
+  std::vector<WordHit> hits;
+};
+
+struct Candidate {
+  double score;
+  uint32_t doc;
+  uint64_t matched;  // query terms found
+};
+
+}  // namespace
+
+struct SearchIndex::Impl {
+  std::shared_ptr<const Analyzer> analyzer;
+  RankingParams params;
+  std::array<double, kIndexFields> field_weight{};
+
+  Vocabulary vocabulary;
+  SynonymTable synonyms;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> chunk_ids;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> source_numbers;
+  std::vector<Doc> docs;               // by doc number
+  std::vector<uint8_t> alive;          // by doc number
+  std::vector<uint32_t> free_docs;     // numbers no postings list mentions any more
+  std::vector<uint32_t> removed_docs;  // numbers still in some postings lists
+  uint32_t live_docs = 0;
+  std::array<uint64_t, kIndexFields> total_length{};
+  std::vector<uint64_t> field_terms;  // add(): (term id << 2 | field) per token
+
+  // Length normalization per doc and field (field weight / BM25 length factor). It depends
+  // on the average lengths, so it is recomputed at the first search after a change.
+  mutable std::vector<float> norms;
+  mutable std::atomic<bool> norms_stale{true};
+  mutable std::mutex norms_mutex;
+
+  mutable std::mutex scratch_mutex;
+  mutable std::vector<std::unique_ptr<Scratch>> scratch_pool;
+
+  void add(const ChunkText& chunk);
+  void remove(std::string_view chunk_id);
+  void sweep();
+  void refresh_norms() const;
+  std::vector<SearchHit> search(std::string_view text, const SearchOptions& options) const;
+  void add_proximity(const ParsedQuery& query, std::span<Candidate> candidates,
+                     Scratch& scratch) const;
+  std::unique_ptr<Scratch> take_scratch() const;
+  void give_back(std::unique_ptr<Scratch> scratch) const;
+  size_t memory_bytes() const;
+};
+
+void SearchIndex::Impl::add(const ChunkText& chunk) {
+  remove(chunk.chunk_id);
+  uint32_t number;
+  if (!free_docs.empty()) {
+    number = free_docs.back();
+    free_docs.pop_back();
+  } else {
+    number = static_cast<uint32_t>(docs.size());
+    docs.emplace_back();
+    alive.push_back(0);
+  }
+  Doc& doc = docs[number];
+  const std::string* texts[kIndexFields] = {&chunk.title, &chunk.headings, &chunk.body,
+                                            &chunk.question};
+  field_terms.clear();
+  doc.tokens.clear();
+  for (int field = 0; field < kIndexFields; ++field) {
+    const auto tokens =
+        texts[field]->empty() ? std::vector<Token>{} : analyzer->analyze(*texts[field]);
+    put_varint(doc.tokens, static_cast<uint32_t>(tokens.size()));
+    for (const Token& token : tokens) {
+      const uint32_t term = vocabulary.intern(token);
+      put_varint(doc.tokens, term);
+      field_terms.push_back(uint64_t{term} << 2 | field);
+    }
+    doc.length[field] = static_cast<uint32_t>(tokens.size());
+    total_length[field] += tokens.size();
+  }
+  doc.tokens.shrink_to_fit();
+  std::sort(field_terms.begin(), field_terms.end());
+  for (size_t i = 0; i < field_terms.size();) {
+    const uint32_t term = static_cast<uint32_t>(field_terms[i] >> 2);
+    FieldFreqs freqs{};
+    for (; i < field_terms.size() && (field_terms[i] >> 2) == term; ++i) {
+      ++freqs[field_terms[i] & 3];
+    }
+    vocabulary.postings[term].append(number, freqs);
+  }
+
+  auto [source, new_source] =
+      source_numbers.try_emplace(chunk.source_id, static_cast<uint32_t>(source_numbers.size()));
+  doc.source = source->second;
+  doc.chunk_id = &chunk_ids.emplace(chunk.chunk_id, number).first->first;
+  alive[number] = 1;
+  ++live_docs;
+  norms_stale = true;
+}
+
+void SearchIndex::Impl::remove(std::string_view chunk_id) {
+  const auto found = chunk_ids.find(chunk_id);
+  if (found == chunk_ids.end()) return;
+  const uint32_t number = found->second;
+  Doc& doc = docs[number];
+  alive[number] = 0;
+  --live_docs;
+
+  // The chunk's distinct terms, from its token sequence: each loses one document.
+  std::vector<uint32_t> terms;
+  const uint8_t* p = doc.tokens.data();
+  for (int field = 0; field < kIndexFields; ++field) {
+    for (uint32_t count = get_varint(p); count > 0; --count) terms.push_back(get_varint(p));
+    total_length[field] -= doc.length[field];
+  }
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  const auto is_live = [this](uint32_t d) { return alive[d] != 0; };
+  for (uint32_t term : terms) {
+    PostingList& list = vocabulary.postings[term];
+    list.mark_dead();
+    // Mostly dead lists are rewritten, so a query never walks more dead than live entries.
+    if (list.dead() > list.live()) list.compact(is_live);
+  }
+
+  doc = Doc{};
+  chunk_ids.erase(found);
+  removed_docs.push_back(number);
+  if (removed_docs.size() >= std::max<size_t>(kMinSweep, live_docs / 8)) sweep();
+  norms_stale = true;
+}
+
+// Drops every removed chunk from every list, so that its number can be given out again.
+void SearchIndex::Impl::sweep() {
+  const auto is_live = [this](uint32_t d) { return alive[d] != 0; };
+  for (PostingList& list : vocabulary.postings) {
+    if (list.dead() > 0) list.compact(is_live);
+  }
+  free_docs.insert(free_docs.end(), removed_docs.begin(), removed_docs.end());
+  removed_docs.clear();
+}
+
+void SearchIndex::Impl::refresh_norms() const {
+  if (!norms_stale.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(norms_mutex);
+  if (!norms_stale.load(std::memory_order_relaxed)) return;
+  std::array<double, kIndexFields> average{};
+  for (int f = 0; f < kIndexFields; ++f) {
+    average[f] = live_docs > 0 ? static_cast<double>(total_length[f]) / live_docs : 0;
+  }
+  norms.assign(docs.size() * kIndexFields, 0.0f);
+  for (size_t d = 0; d < docs.size(); ++d) {
+    if (!alive[d]) continue;
+    for (int f = 0; f < kIndexFields; ++f) {
+      if (docs[d].length[f] == 0) continue;
+      const double length_factor = 1 - params.b + params.b * docs[d].length[f] / average[f];
+      norms[d * kIndexFields + f] = static_cast<float>(field_weight[f] / length_factor);
+    }
+  }
+  norms_stale.store(false, std::memory_order_release);
+}
+
+std::unique_ptr<Scratch> SearchIndex::Impl::take_scratch() const {
+  {
+    std::lock_guard lock(scratch_mutex);
+    if (!scratch_pool.empty()) {
+      auto scratch = std::move(scratch_pool.back());
+      scratch_pool.pop_back();
+      return scratch;
+    }
+  }
+  return std::make_unique<Scratch>();
+}
+
+void SearchIndex::Impl::give_back(std::unique_ptr<Scratch> scratch) const {
+  std::lock_guard lock(scratch_mutex);
+  scratch_pool.push_back(std::move(scratch));
+}
+
+std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
+                                                 const SearchOptions& options) const {
+  if (options.limit == 0 || live_docs == 0) return {};
+  std::vector<uint8_t> allowed;  // by source number; empty: every source
+  if (!options.source_ids.empty()) {
+    allowed.assign(source_numbers.size(), 0);
+    for (const auto& id : options.source_ids) {
+      if (auto found = source_numbers.find(id); found != source_numbers.end()) {
+        allowed[found->second] = 1;
+      }
+    }
+    if (std::find(allowed.begin(), allowed.end(), 1) == allowed.end()) return {};
+  }
+  auto tokens = analyzer->analyze(text);
+  if (tokens.size() > kMaxQueryWords) tokens.resize(kMaxQueryWords);
+  const ParsedQuery query =
+      parse_query(tokens, vocabulary, synonyms, options.typo_tolerance, live_docs);
+  if (query.terms.empty()) return {};
+  refresh_norms();
+
+  auto scratch = take_scratch();
+  auto& scores = scratch->scores;
+  auto& touched = scratch->touched;
+  auto& matched = scratch->matched;
+  if (scores.size() < docs.size()) {
+    scores.resize(docs.size(), 0.0f);
+    matched.resize(docs.size(), 0);
+  }
+
+  // Term at a time: BM25F with the fields' frequencies combined before saturation.
+  const auto k1 = static_cast<float>(params.k1);
+  for (size_t t = 0; t < query.terms.size(); ++t) {
+    const QueryTerm& term = query.terms[t];
+    const uint64_t bit = t < 64 ? uint64_t{1} << t : 0;
+    const PostingList& list = vocabulary.postings[term.term];
+    const auto weight =
+        static_cast<float>(term.weight * bm25_idf(list.live(), live_docs) * (params.k1 + 1));
+    list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
+      if (!alive[doc]) return;
+      const float* norm = &norms[size_t{doc} * kIndexFields];
+      const float tf =
+          freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
+      if (scores[doc] == 0) touched.push_back(doc);
+      scores[doc] += weight * tf / (tf + k1);
+      matched[doc] |= bit;
+    });
+  }
+
+  std::vector<Candidate> candidates;
+  candidates.reserve(touched.size());
+  for (uint32_t doc : touched) {
+    if (allowed.empty() || allowed[docs[doc].source]) {
+      candidates.push_back({scores[doc], doc, matched[doc]});
+    }
+    scores[doc] = 0;
+    matched[doc] = 0;
+  }
+  touched.clear();
+  // Ties go by chunk id, so the order never depends on internal numbering.
+  const auto better = [this](const Candidate& a, const Candidate& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return *docs[a.doc].chunk_id < *docs[b.doc].chunk_id;
+  };
+  // The best `limit` (at least kRerankDepth) in order; only the first kRerankDepth of them
+  // get the proximity bonus, which never lifts them below the rest.
+  const size_t depth = std::min(candidates.size(), std::max(options.limit, kRerankDepth));
+  if (depth < candidates.size()) {
+    std::nth_element(candidates.begin(), candidates.begin() + depth, candidates.end(), better);
+    candidates.resize(depth);
+  }
+  std::sort(candidates.begin(), candidates.end(), better);
+  const size_t reranked = std::min(depth, kRerankDepth);
+  add_proximity(query, {candidates.data(), reranked}, *scratch);
+  give_back(std::move(scratch));
+  std::sort(candidates.begin(), candidates.begin() + reranked, better);
+
+  std::vector<SearchHit> results;
+  for (size_t c = 0; c < std::min(depth, options.limit); ++c) {
+    SearchHit hit{*docs[candidates[c].doc].chunk_id, candidates[c].score, {}};
+    for (size_t t = 0; t < std::min<size_t>(query.terms.size(), 64); ++t) {
+      const std::string& surface = query.terms[t].surface;
+      if ((candidates[c].matched >> t & 1) &&
+          std::find(hit.matched_terms.begin(), hit.matched_terms.end(), surface) ==
+              hit.matched_terms.end()) {
+        hit.matched_terms.push_back(surface);
+      }
+    }
+    results.push_back(std::move(hit));
+  }
+  return results;
+}
+
+// Proximity bonus, from the candidates' token sequences.
+void SearchIndex::Impl::add_proximity(const ParsedQuery& query, std::span<Candidate> candidates,
+                                      Scratch& scratch) const {
+  if (params.proximity_weight == 0 || query.pair_weights.empty()) return;
+  auto& query_term = scratch.query_term;
+  if (query_term.size() < vocabulary.terms.size()) query_term.resize(vocabulary.terms.size(), -1);
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    query_term[query.terms[i].term] = static_cast<int32_t>(i);
+  }
+  ProximityScorer proximity(query.pair_weights);
+  auto& hits = scratch.hits;
+  for (Candidate& candidate : candidates) {
+    const uint8_t* p = docs[candidate.doc].tokens.data();
+    for (int field = 0; field < kIndexFields; ++field) {
+      hits.clear();
+      const uint32_t count = get_varint(p);
+      for (uint32_t position = 0; position < count; ++position) {
+        const int32_t index = query_term[get_varint(p)];
+        if (index >= 0) hits.push_back(WordHit{position, query.terms[index].word});
+      }
+      proximity.add_field(hits);
+    }
+    candidate.score += params.proximity_weight * proximity.take();
+  }
+  for (const QueryTerm& term : query.terms) query_term[term.term] = -1;
+}
+
+size_t SearchIndex::Impl::memory_bytes() const {
+  // Hash map nodes: the value, the next pointer and the cached hash; long keys on the heap.
+  constexpr size_t kNode = sizeof(std::pair<const std::string, uint32_t>) + 2 * sizeof(void*);
+  auto map_bytes = [](const auto& map) {
+    size_t bytes = heap_block_bytes(map.bucket_count() * sizeof(void*));
+    for (const auto& [key, value] : map) {
+      bytes += heap_block_bytes(kNode);
+      if (key.capacity() > 15) bytes += heap_block_bytes(key.capacity() + 1);
+    }
+    return bytes;
+  };
+  size_t bytes = vocabulary.memory_bytes() + map_bytes(chunk_ids) + map_bytes(source_numbers);
+  bytes += docs.capacity() * sizeof(Doc);
+  for (const Doc& doc : docs) bytes += heap_block_bytes(doc.tokens.capacity());
+  bytes += alive.capacity() + (free_docs.capacity() + removed_docs.capacity()) * sizeof(uint32_t);
+  bytes += field_terms.capacity() * sizeof(uint64_t) + norms.capacity() * sizeof(float);
+  for (const auto& [key, list] : synonyms) {
+    bytes += heap_block_bytes(kNode) + list.capacity() * sizeof(Synonym);
+  }
+  std::lock_guard lock(scratch_mutex);
+  for (const auto& scratch : scratch_pool) {
+    bytes += sizeof(Scratch) + scratch->scores.capacity() * sizeof(float) +
+             scratch->touched.capacity() * sizeof(uint32_t) +
+             scratch->matched.capacity() * sizeof(uint64_t) +
+             scratch->query_term.capacity() * sizeof(int32_t) +
+             scratch->hits.capacity() * sizeof(WordHit);
+  }
+  return bytes;
+}
+
+SearchIndex::SearchIndex(std::shared_ptr<const Analyzer> analyzer, RankingParams params)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->analyzer = std::move(analyzer);
+  impl_->params = params;
+  impl_->field_weight = {params.title_weight, params.headings_weight, params.body_weight,
+                         params.question_weight};
+}
+
+SearchIndex::~SearchIndex() = default;
+
+void SearchIndex::add(const ChunkText& chunk) { impl_->add(chunk); }
+void SearchIndex::remove(std::string_view chunk_id) { impl_->remove(chunk_id); }
+size_t SearchIndex::size() const { return impl_->live_docs; }
+
+void SearchIndex::set_synonyms(const std::map<std::string, std::vector<std::string>>& synonyms) {
+  impl_->synonyms = build_synonym_table(*impl_->analyzer, synonyms);
+}
+
+std::vector<SearchHit> SearchIndex::search(std::string_view query,
+                                           const SearchOptions& options) const {
+  return impl_->search(query, options);
+}
+
+size_t SearchIndex::memory_bytes() const { return impl_->memory_bytes(); }
+
+}  // namespace parley
