@@ -2,6 +2,7 @@
 // BEIR-layout dataset, all in one run over the same text; prints one JSON object.
 //   bench_search DATASET_DIR [--engines parley,xapian,fts5] [--k1 X] [--b X]
 //                [--title-weight X] [--body-weight X] [--proximity-weight X] [--no-typo]
+//                [--feedback-docs N] [--feedback-terms N] [--feedback-weight X]
 //                [--rounds N] [--synthetic N] [--xapian-backend inmemory|glass] [--self-test]
 // --synthetic N: index N chunks replicated from the corpus (see synthetic.h) and report
 // speed, memory and build rate only (the qrels do not judge the copies).
@@ -64,6 +65,12 @@ Args parse_args(int argc, char** argv) {
       args.parley.body_weight = std::stod(value());
     } else if (arg == "--proximity-weight") {
       args.parley.proximity_weight = std::stod(value());
+    } else if (arg == "--feedback-docs") {
+      args.parley.feedback_docs = std::stoi(value());
+    } else if (arg == "--feedback-terms") {
+      args.parley.feedback_terms = std::stoi(value());
+    } else if (arg == "--feedback-weight") {
+      args.parley.feedback_weight = std::stod(value());
     } else if (arg == "--no-typo") {
       args.parley.typo_tolerance = false;
     } else if (arg == "--rounds") {

@@ -30,6 +30,9 @@ struct ParleyParams {
   double title_weight = -1;  // < 0: the library's default
   double body_weight = -1;
   double proximity_weight = -1;
+  int feedback_docs = -1;  // < 0: the library's default; 0: no pseudo-relevance feedback
+  int feedback_terms = -1;
+  double feedback_weight = -1;
   bool typo_tolerance = true;
 };
 

@@ -16,6 +16,9 @@ RankingParams ranking_params(const ParleyParams& in) {
   if (in.title_weight >= 0) params.title_weight = in.title_weight;
   if (in.body_weight >= 0) params.body_weight = in.body_weight;
   if (in.proximity_weight >= 0) params.proximity_weight = in.proximity_weight;
+  if (in.feedback_docs >= 0) params.feedback_docs = in.feedback_docs;
+  if (in.feedback_terms >= 0) params.feedback_terms = in.feedback_terms;
+  if (in.feedback_weight >= 0) params.feedback_weight = in.feedback_weight;
   return params;
 }
 
@@ -29,7 +32,8 @@ class ParleyEngine : public Engine {
     std::ostringstream out;
     out << "parley::SearchIndex, Analyzer(en), k1=" << params_.k1 << " b=" << params_.b
         << " title_weight=" << params_.title_weight << " body_weight=" << params_.body_weight
-        << " proximity_weight=" << params_.proximity_weight
+        << " proximity_weight=" << params_.proximity_weight << " feedback=" << params_.feedback_docs
+        << "docs/" << params_.feedback_terms << "terms/" << params_.feedback_weight
         << " typo_tolerance=" << (typo_tolerance_ ? "on" : "off");
     return out.str();
   }

@@ -36,15 +36,20 @@ class FuzzyMatcher {
   static int bounded_distance(std::u32string_view a, std::u32string_view b, int max_distance);
 
  private:
-  // A cheap filter first: the character counts change by at most two per edit. Words
-  // over 40 code points are not typo-matched.
-  struct Entry {
-    uint64_t char_counts;
-    uint32_t word_id;
-  };
+  // The lookup is a deletion neighbourhood (as in SymSpell): two words within d edits
+  // share a string reached by at most d deletions from each, so every word is filed under
+  // the hashes of the deletions of its first 7 code points (as many as queries of 5 and 9
+  // code points need), a query looks up its own, and a real edit distance confirms each
+  // candidate. Hash collisions only add candidates. Words over 40 code points are not
+  // typo-matched. A lookup the neighbourhood does not cover scans every word.
+  std::vector<Match> near_by_scan(std::u32string_view word, int max_distance) const;
+  void add_deletions(std::u32string_view word, uint32_t word_id);
+  void place(uint32_t hash, uint32_t word_id);
 
   StringIdMap words_;
-  std::vector<std::vector<Entry>> by_length_;  // by length in code points
+  // Open addressing with duplicate keys, by deletion hash: a word id and a fingerprint.
+  std::vector<uint32_t> deletions_;
+  size_t deletion_count_ = 0;
 };
 
 }  // namespace parley

@@ -7,6 +7,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "search/feedback.h"
 #include "search/index_memory.h"
 #include "search/index_query.h"
 #include "search/index_varint.h"
@@ -39,6 +40,7 @@ struct Scratch {
   std::vector<uint64_t> matched;    // by doc number: bit i for query term i (the first 64)
   std::vector<int32_t> query_term;  // by term id: index in ParsedQuery::terms, or -1
   std::vector<WordHit> hits;
+  std::vector<double> model;  // by term id: pseudo-relevance feedback, all zero between queries
 };
 
 struct Candidate {
@@ -80,6 +82,9 @@ struct SearchIndex::Impl {
   void sweep();
   void refresh_norms() const;
   std::vector<SearchHit> search(std::string_view text, const SearchOptions& options) const;
+  void accumulate(uint32_t term, double weight, uint64_t bit, Scratch& scratch) const;
+  void add_feedback(const ParsedQuery& query, const std::vector<uint8_t>& allowed,
+                    Scratch& scratch) const;
   void add_proximity(const ParsedQuery& query, std::span<Candidate> candidates,
                      Scratch& scratch) const;
   std::unique_ptr<Scratch> take_scratch() const;
@@ -112,8 +117,14 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
       put_varint(doc.tokens, term);
       field_terms.push_back(uint64_t{term} << 2 | field);
     }
-    doc.length[field] = static_cast<uint32_t>(tokens.size());
-    total_length[field] += tokens.size();
+    // Length in words: the parts of an identifier share its position and do not make
+    // the field longer than it reads.
+    uint32_t words = 0;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (i == 0 || tokens[i].position != tokens[i - 1].position) ++words;
+    }
+    doc.length[field] = words;
+    total_length[field] += words;
   }
   doc.tokens.shrink_to_fit();
   std::sort(field_terms.begin(), field_terms.end());
@@ -243,24 +254,10 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
     matched.resize(docs.size(), 0);
   }
 
-  // Term at a time: BM25F with the fields' frequencies combined before saturation.
-  const auto k1 = static_cast<float>(params.k1);
   for (size_t t = 0; t < query.terms.size(); ++t) {
-    const QueryTerm& term = query.terms[t];
-    const uint64_t bit = t < 64 ? uint64_t{1} << t : 0;
-    const PostingList& list = vocabulary.postings[term.term];
-    const auto weight =
-        static_cast<float>(term.weight * bm25_idf(list.live(), live_docs) * (params.k1 + 1));
-    list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
-      if (!alive[doc]) return;
-      const float* norm = &norms[size_t{doc} * kIndexFields];
-      const float tf =
-          freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
-      if (scores[doc] == 0) touched.push_back(doc);
-      scores[doc] += weight * tf / (tf + k1);
-      matched[doc] |= bit;
-    });
+    accumulate(query.terms[t].term, query.terms[t].weight, t < 64 ? uint64_t{1} << t : 0, *scratch);
   }
+  if (params.feedback_docs > 0) add_feedback(query, allowed, *scratch);
 
   std::vector<Candidate> candidates;
   candidates.reserve(touched.size());
@@ -304,6 +301,59 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
     results.push_back(std::move(hit));
   }
   return results;
+}
+
+// Term at a time: BM25F with the fields' frequencies combined before saturation.
+void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint64_t bit,
+                                   Scratch& scratch) const {
+  const PostingList& list = vocabulary.postings[term];
+  const auto k1 = static_cast<float>(params.k1);
+  const auto term_weight =
+      static_cast<float>(weight * bm25_idf(list.live(), live_docs) * (params.k1 + 1));
+  auto& scores = scratch.scores;
+  list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
+    if (!alive[doc]) return;
+    const float* norm = &norms[size_t{doc} * kIndexFields];
+    const float tf =
+        freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
+    if (scores[doc] == 0) scratch.touched.push_back(doc);
+    scores[doc] += term_weight * tf / (tf + k1);
+    scratch.matched[doc] |= bit;
+  });
+}
+
+// Second pass of pseudo-relevance feedback: the expansion terms of the best first-pass
+// chunks are added to the same accumulator, so the query's own terms are not scored again.
+void SearchIndex::Impl::add_feedback(const ParsedQuery& query, const std::vector<uint8_t>& allowed,
+                                     Scratch& scratch) const {
+  const size_t wanted = static_cast<size_t>(params.feedback_docs);
+  std::vector<Candidate> best;
+  best.reserve(wanted + 1);
+  const auto better = [this](const Candidate& a, const Candidate& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return *docs[a.doc].chunk_id < *docs[b.doc].chunk_id;
+  };
+  // A small heap of the best `wanted`: the worst on top.
+  for (uint32_t doc : scratch.touched) {
+    if (!allowed.empty() && !allowed[docs[doc].source]) continue;
+    const Candidate candidate{scratch.scores[doc], doc, 0};
+    if (best.size() == wanted && !better(candidate, best.front())) continue;
+    best.push_back(candidate);
+    std::push_heap(best.begin(), best.end(), better);
+    if (best.size() > wanted) {
+      std::pop_heap(best.begin(), best.end(), better);
+      best.pop_back();
+    }
+  }
+  std::sort(best.begin(), best.end(), better);
+  std::vector<FeedbackDoc> feedback;
+  for (const Candidate& candidate : best) {
+    feedback.push_back({&docs[candidate.doc].tokens, candidate.score});
+  }
+  const auto expansion = feedback_terms(feedback, query.terms, vocabulary, live_docs,
+                                        static_cast<size_t>(params.feedback_terms),
+                                        params.feedback_weight, scratch.model);
+  for (const ExpansionTerm& term : expansion) accumulate(term.term, term.weight, 0, scratch);
 }
 
 // Proximity bonus, from the candidates' token sequences.
@@ -358,7 +408,8 @@ size_t SearchIndex::Impl::memory_bytes() const {
              scratch->touched.capacity() * sizeof(uint32_t) +
              scratch->matched.capacity() * sizeof(uint64_t) +
              scratch->query_term.capacity() * sizeof(int32_t) +
-             scratch->hits.capacity() * sizeof(WordHit);
+             scratch->hits.capacity() * sizeof(WordHit) +
+             scratch->model.capacity() * sizeof(double);
   }
   return bytes;
 }

@@ -34,6 +34,12 @@ struct RankingParams {
   double body_weight = 1.0;
   double question_weight = 3.0;
   double proximity_weight = 0.5;  // bonus for query terms close together in a field
+  // Pseudo-relevance feedback: words shared by the best `feedback_docs` chunks of a first
+  // pass (up to `feedback_terms` of them) join the query, together worth `feedback_weight`
+  // of it. 0 docs: off.
+  int feedback_docs = 20;
+  int feedback_terms = 20;
+  double feedback_weight = 0.4;
 };
 
 struct SearchOptions {

@@ -39,7 +39,7 @@ class MailCli : public ::testing::Test {
     auto keyring = Keyring::open(data() / "keyring", *master);
     EXPECT_TRUE(keyring.ok()) << keyring.error().message;
     SystemClock clock;
-    auto store = Store::open({.data_dir = data()}, clock);
+    auto store = Store::open({.data_dir = data(), .database_url = "", .pg_pool_size = 1}, clock);
     EXPECT_TRUE(store.ok()) << store.error().message;
     std::string id;
     auto status = (*store)->db().write([&](Tx& tx) -> Status {
