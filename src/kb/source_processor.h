@@ -24,6 +24,11 @@ using ExtractFn = std::function<Result<Document>(
 // source was deleted meanwhile.
 using ProgressFn = std::function<bool(int64_t done, int64_t total)>;
 
+// Why a run is dropped: the source was deleted or taken over while it was processed, so
+// nothing of the run is recorded.
+inline constexpr const char* kSourceChangedMeanwhile =
+    "stopped: the source changed while it was processed";
+
 // What processing a source produced. Files, texts and Q&A pairs hand back their chunks, for
 // the worker to store with the outcome in one transaction; a website stores its pages'
 // chunks as it crawls and hands back none.
