@@ -1,7 +1,7 @@
 #include "kb/bot_service.h"
 
 #include "core/ids.h"
-#include "store/audit_repo.h"
+#include "kb/kb_audit.h"
 #include "store/bots_repo.h"
 
 namespace parley {
@@ -31,14 +31,6 @@ Status check_language(std::string_view language) {
 Error no_bot() { return make_error(ErrorCode::not_found, "no such bot"); }
 
 }  // namespace
-
-Status BotService::audit(Tx& tx, std::string_view workspace_id, const Actor& actor,
-                         std::string_view action, std::string_view target_id) {
-  return append_audit_entry(tx,
-                            {std::string(workspace_id), actor.id, std::string(action),
-                             std::string(target_id), ip_pseudonym(ctx_.keyring, actor.ip)},
-                            ctx_.keyring, ctx_.clock);
-}
 
 Result<BotView> BotService::open_bot(const BotRow& row) {
   auto name =
@@ -78,7 +70,7 @@ Result<BotView> BotService::create(std::string_view workspace_id, const BotInput
 
   Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = insert_bot(tx, row); !s) return s;
-    return audit(tx, workspace_id, actor, "bot.created", row.id);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.created", row.id);
   });
   if (!written) return written.error();
   return BotView{row.id,   row.workspace_id,    row.public_id,  *input.name,
@@ -146,7 +138,7 @@ Result<BotView> BotService::update(std::string_view workspace_id, std::string_vi
              bot.language, std::move(*sealed), bot.created_at, bot.updated_at};
   Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = update_bot(tx, row); !s) return s;
-    return audit(tx, workspace_id, actor, "bot.updated", bot.id);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.updated", bot.id);
   });
   if (!written) return written.error();
   return bot;
@@ -156,7 +148,7 @@ Status BotService::remove(std::string_view workspace_id, std::string_view bot_id
                           const Actor& actor) {
   Status removed = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = delete_bot(tx, workspace_id, bot_id); !s) return s;
-    return audit(tx, workspace_id, actor, "bot.deleted", bot_id);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.deleted", bot_id);
   });
   if (removed) events_.bot_removed(std::string(bot_id));
   return removed;

@@ -56,8 +56,6 @@ class BotService {
 
  private:
   Result<BotView> open_bot(const struct BotRow& row);
-  Status audit(Tx& tx, std::string_view workspace_id, const Actor& actor, std::string_view action,
-               std::string_view target_id);
 
   KbContext ctx_;
   const KnowledgeEvents& events_;

@@ -6,9 +6,9 @@
 #include "core/ids.h"
 #include "kb/chunk_codec.h"
 #include "kb/extract/extract.h"
+#include "kb/kb_audit.h"
 #include "kb/source_input.h"
 #include "kb/source_seal.h"
-#include "store/audit_repo.h"
 #include "store/bots_repo.h"
 #include "store/chunks_repo.h"
 #include "store/sources_repo.h"
@@ -134,10 +134,7 @@ Result<SourceView> SourceService::add(std::string_view workspace_id, std::string
     if (auto s = insert_source(tx, source.row); !s) return s;
     if (auto s = put_source_content(tx, source.row.id, source.content_sealed); !s) return s;
     if (auto s = check_limits(tx, bot_id); !s) return s;
-    return append_audit_entry(tx,
-                              {std::string(workspace_id), actor.id, "source.created", source.row.id,
-                               ip_pseudonym(ctx_.keyring, actor.ip)},
-                              ctx_.keyring, ctx_.clock);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "source.created", source.row.id);
   });
   if (!written) return written.error();
   events_.source_queued();
@@ -226,10 +223,7 @@ Result<BulkResult> SourceService::add_bulk(std::string_view workspace_id, std::s
       if (auto s = put_source_content(tx, row.id, made[i].content_sealed); !s) return s;
     }
     if (auto s = check_limits(tx, bot_id); !s) return s;
-    return append_audit_entry(tx,
-                              {std::string(workspace_id), actor.id, "source.imported",
-                               std::string(bot_id), ip_pseudonym(ctx_.keyring, actor.ip)},
-                              ctx_.keyring, ctx_.clock);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "source.imported", bot_id);
   });
   if (!written) return written.error();
   for (const BulkItem& item : result.items) ++(item.created ? result.created : result.updated);
@@ -311,10 +305,8 @@ Result<SourceView> SourceService::resync(std::string_view workspace_id, std::str
                         "the source is " + (*row)->status + "; re-sync it once it is done");
     }
     if (auto s = requeue_source(tx, bot_id, source_id, ctx_.clock.now_ms()); !s) return s;
-    return append_audit_entry(tx,
-                              {std::string(workspace_id), actor.id, "source.resynced",
-                               std::string(source_id), ip_pseudonym(ctx_.keyring, actor.ip)},
-                              ctx_.keyring, ctx_.clock);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "source.resynced",
+                           std::string(source_id));
   });
   if (!written) return written.error();
   events_.source_queued();
@@ -326,10 +318,7 @@ Status SourceService::remove(std::string_view workspace_id, std::string_view bot
   Status removed = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = check_bot(tx, workspace_id, bot_id); !s) return s;
     if (auto s = delete_source(tx, bot_id, source_id); !s) return s;
-    return append_audit_entry(tx,
-                              {std::string(workspace_id), actor.id, "source.deleted",
-                               std::string(source_id), ip_pseudonym(ctx_.keyring, actor.ip)},
-                              ctx_.keyring, ctx_.clock);
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "source.deleted", source_id);
   });
   if (removed) events_.source_removed(std::string(bot_id), std::string(source_id));
   return removed;

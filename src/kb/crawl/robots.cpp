@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "kb/crawl/url_norm.h"
+
 namespace parley {
 namespace {
 
@@ -28,42 +30,18 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Patterns are written by hand; URL targets come canonical (upper-case escapes, unreserved
 // characters decoded). Bring a pattern to the same form so "/%7euser" matches "/~user".
 std::string normalize_pattern(std::string_view pattern) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const auto c = static_cast<unsigned char>(pattern[i]);
-    if (c == '%' && i + 2 < pattern.size() && hex_value(pattern[i + 1]) >= 0 &&
-        hex_value(pattern[i + 2]) >= 0) {
-      const auto decoded =
-          static_cast<unsigned char>(hex_value(pattern[i + 1]) * 16 + hex_value(pattern[i + 2]));
-      if (std::isalnum(decoded) || decoded == '-' || decoded == '.' || decoded == '_' ||
-          decoded == '~') {
-        out += static_cast<char>(decoded);
-      } else {
-        out += '%';
-        out += kHex[decoded >> 4];
-        out += kHex[decoded & 15];
-      }
-      i += 2;
-    } else if (c >= 0x80 || c <= 0x20) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+  std::string escaped;
+  for (unsigned char c : pattern) {
+    if (c >= 0x80 || c <= 0x20) {
+      append_percent_encoded(escaped, c);
     } else {
-      out += static_cast<char>(c);
+      escaped += static_cast<char>(c);
     }
   }
-  return out;
+  return normalize_escapes(escaped);
 }
 
 // Whole-string match where '*' matches any run; a pattern not ending in '$' matches any

@@ -7,6 +7,43 @@
 #include "kb/crawl/ip_address.h"
 
 namespace parley {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void append_percent_encoded(std::string& out, unsigned char byte) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[byte >> 4];
+  out += kHex[byte & 15];
+}
+
+// RFC 3986 6.2.2.2: escapes in upper case, escaped unreserved characters decoded. Escaped
+// reserved characters ("%2F", "%26") stay escaped: decoding them would change the URL.
+std::string normalize_escapes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%' || i + 2 >= text.size() || hex_value(text[i + 1]) < 0 ||
+        hex_value(text[i + 2]) < 0) {
+      out += text[i];
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      append_percent_encoded(out, c);
+    }
+    i += 2;
+  }
+  return out;
+}
+
 namespace {
 
 constexpr auto npos = std::string_view::npos;
@@ -25,12 +62,9 @@ bool is_tracking_parameter(std::string_view key) {
   return std::find(std::begin(kNames), std::end(kNames), lowered) != std::end(kNames);
 }
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-
 // Links in real pages are often not strict RFC 3986 (spaces, non-ASCII, "|", a bare "%");
 // browsers percent-encode such bytes, and so do we before parsing.
 std::string escape_loose_characters(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front())))
     raw.remove_prefix(1);
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
@@ -45,16 +79,15 @@ std::string escape_loose_characters(std::string_view raw) {
     if (c == '\t' || c == '\n' || c == '\r') continue;  // browsers drop these
     const bool in_authority = i < authority_end;
     bool escape = c <= 0x20 || c >= 0x7f || std::string_view("\"<>\\^`{|}").find(c) != npos;
-    if (c == '%') escape = i + 2 >= raw.size() || !is_hex(raw[i + 1]) || !is_hex(raw[i + 2]);
+    if (c == '%')
+      escape = i + 2 >= raw.size() || hex_value(raw[i + 1]) < 0 || hex_value(raw[i + 2]) < 0;
     if ((c == '[' || c == ']') && !in_authority) escape = true;
     if (c == '#') {
       escape = in_fragment;
       in_fragment = true;
     }
     if (escape) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      append_percent_encoded(out, c);
     } else {
       out += static_cast<char>(c);
     }
@@ -67,42 +100,10 @@ Error invalid(std::string_view url, std::string_view why) {
                     "\"" + std::string(url.substr(0, 200)) + "\" " + std::string(why));
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-// RFC 3986 6.2.2.2: escapes in upper case, escaped unreserved characters decoded. Escaped
-// reserved characters ("%2F", "%26") stay escaped: decoding them would change the URL.
-std::string normalize_escapes(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%' || i + 2 >= text.size() || hex_value(text[i + 1]) < 0 ||
-        hex_value(text[i + 2]) < 0) {
-      out += text[i];
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-    i += 2;
-  }
   return out;
 }
 

@@ -19,6 +19,13 @@ namespace parley {
 // Errors (invalid_argument): not a URL, not http(s), user name or password in the URL.
 Result<std::string> canonicalize_url(std::string_view url);
 
+// Percent-escapes (RFC 3986): the value of a hex digit (-1 for another character); "%XX" of
+// a byte, in upper case; escapes brought to their normal form (upper case, unreserved
+// characters decoded, reserved ones left escaped). Shared with robots.txt patterns.
+int hex_value(char c);
+void append_percent_encoded(std::string& out, unsigned char byte);
+std::string normalize_escapes(std::string_view text);
+
 // A canonical URL taken apart for the fetcher and robots.txt.
 struct UrlParts {
   std::string scheme;  // "http" or "https"
