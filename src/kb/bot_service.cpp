@@ -32,6 +32,16 @@ Error no_bot() { return make_error(ErrorCode::not_found, "no such bot"); }
 
 }  // namespace
 
+Result<BotRow> BotService::seal_bot(const BotView& bot) {
+  auto name = ctx_.keyring.seal(bot.workspace_id, bot_field(bot.id, "name_sealed"), bot.name);
+  if (!name) return name.error();
+  auto settings = ctx_.keyring.seal(bot.workspace_id, bot_field(bot.id, "settings_sealed"),
+                                    settings_to_storage(bot.settings));
+  if (!settings) return settings.error();
+  return BotRow{bot.id,       bot.workspace_id,     bot.public_id,  std::move(*name),
+                bot.language, std::move(*settings), bot.created_at, bot.updated_at};
+}
+
 Result<BotView> BotService::open_bot(const BotRow& row) {
   auto name =
       ctx_.keyring.open(row.workspace_id, bot_field(row.id, "name_sealed"), row.name_sealed);
@@ -54,27 +64,24 @@ Result<BotView> BotService::create(std::string_view workspace_id, const BotInput
   BotSettings settings;
   if (auto s = apply_settings(settings, input.settings); !s) return s.error();
 
-  BotRow row;
-  row.id = new_id("bot", ctx_.clock);
-  row.workspace_id = std::string(workspace_id);
-  row.public_id = new_id("pub", ctx_.clock);
-  row.language = language;
-  row.created_at = row.updated_at = ctx_.clock.now_ms();
-  auto name = ctx_.keyring.seal(row.workspace_id, bot_field(row.id, "name_sealed"), *input.name);
-  if (!name) return name.error();
-  auto sealed = ctx_.keyring.seal(row.workspace_id, bot_field(row.id, "settings_sealed"),
-                                  settings_to_storage(settings));
-  if (!sealed) return sealed.error();
-  row.name_sealed = std::move(*name);
-  row.settings_sealed = std::move(*sealed);
+  const int64_t now = ctx_.clock.now_ms();
+  BotView bot{new_id("bot", ctx_.clock),
+              std::string(workspace_id),
+              new_id("pub", ctx_.clock),
+              *input.name,
+              language,
+              std::move(settings),
+              now,
+              now};
+  auto row = seal_bot(bot);
+  if (!row) return row.error();
 
   Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
-    if (auto s = insert_bot(tx, row); !s) return s;
-    return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.created", row.id);
+    if (auto s = insert_bot(tx, *row); !s) return s;
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.created", bot.id);
   });
   if (!written) return written.error();
-  return BotView{row.id,   row.workspace_id,    row.public_id,  *input.name,
-                 language, std::move(settings), row.created_at, row.updated_at};
+  return bot;
 }
 
 Result<BotPage> BotService::list(std::string_view workspace_id, std::string_view cursor,
@@ -129,15 +136,10 @@ Result<BotView> BotService::update(std::string_view workspace_id, std::string_vi
   if (auto s = apply_settings(bot.settings, input.settings); !s) return s.error();
   bot.updated_at = ctx_.clock.now_ms();
 
-  auto name = ctx_.keyring.seal(bot.workspace_id, bot_field(bot.id, "name_sealed"), bot.name);
-  if (!name) return name.error();
-  auto sealed = ctx_.keyring.seal(bot.workspace_id, bot_field(bot.id, "settings_sealed"),
-                                  settings_to_storage(bot.settings));
-  if (!sealed) return sealed.error();
-  BotRow row{bot.id,       bot.workspace_id,   bot.public_id,  std::move(*name),
-             bot.language, std::move(*sealed), bot.created_at, bot.updated_at};
+  auto row = seal_bot(bot);
+  if (!row) return row.error();
   Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
-    if (auto s = update_bot(tx, row); !s) return s;
+    if (auto s = update_bot(tx, *row); !s) return s;
     return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.updated", bot.id);
   });
   if (!written) return written.error();

@@ -56,6 +56,7 @@ class BotService {
 
  private:
   Result<BotView> open_bot(const struct BotRow& row);
+  Result<struct BotRow> seal_bot(const BotView& bot);
 
   KbContext ctx_;
   const KnowledgeEvents& events_;

@@ -239,14 +239,12 @@ Result<SourceView> SourceService::view_of(const SourceRow& row) {
   view.status = row.status;
   view.progress_done = row.progress_done;
   view.progress_total = row.progress_total;
-  auto title = ctx_.keyring.open(row.workspace_id, source_title_field(row.id), row.title_sealed);
+  auto title = open_source_title(ctx_.keyring, row);
   if (!title) return title.error();
   view.title = std::move(*title);
-  if (row.url_sealed) {
-    auto url = ctx_.keyring.open(row.workspace_id, source_url_field(row.id), *row.url_sealed);
-    if (!url) return url.error();
-    view.url = std::move(*url);
-  }
+  auto url = open_source_url(ctx_.keyring, row);
+  if (!url) return url.error();
+  if (row.url_sealed) view.url = std::move(*url);
   view.external_id = row.external_id;
   view.file_type = row.file_type;
   view.byte_size = row.byte_size;
