@@ -14,14 +14,27 @@ constexpr uint32_t kMinDocFrequency = 2;  // a term of one chunk cannot find ano
 // P(D|Q) = softmax(score / kScoreScale): a chunk that scores a few BM25 points under the
 // best one says little about what the question means.
 constexpr double kScoreScale = 2.0;
+// The chunks (best first) that carry this share of P(D|Q) are read; the long tail of chunks
+// that each say almost nothing is not.
+constexpr double kFeedbackMass = 0.95;
 
 }  // namespace
 
+std::vector<uint8_t> expandable_terms(const Vocabulary& vocabulary, uint32_t live_docs) {
+  const auto max_df = static_cast<uint32_t>(kMaxDocFraction * live_docs);
+  std::vector<uint8_t> expandable(vocabulary.postings.size(), 0);
+  for (size_t term = 0; term < expandable.size(); ++term) {
+    const uint32_t df = vocabulary.postings[term].live();
+    expandable[term] = df >= kMinDocFrequency && df <= max_df;
+  }
+  return expandable;
+}
+
 std::vector<ExpansionTerm> feedback_terms(std::span<const FeedbackDoc> docs,
                                           std::span<const QueryTerm> query,
-                                          const Vocabulary& vocabulary, uint32_t live_docs,
-                                          size_t max_terms, double total_weight,
-                                          std::vector<double>& model) {
+                                          const Vocabulary& vocabulary,
+                                          std::span<const uint8_t> expandable, size_t max_terms,
+                                          double total_weight, std::vector<float>& model) {
   if (docs.empty() || max_terms == 0 || total_weight <= 0) return {};
   double top = docs[0].score;
   for (const FeedbackDoc& doc : docs) top = std::max(top, doc.score);
@@ -33,31 +46,35 @@ std::vector<ExpansionTerm> feedback_terms(std::span<const FeedbackDoc> docs,
   }
 
   // Relevance model: P(w|R) = sum over chunks of P(w|D) * P(D|Q), with P(w|D) the term's
-  // share of the chunk's tokens.
-  if (model.size() < vocabulary.postings.size()) model.resize(vocabulary.postings.size(), 0);
-  std::vector<uint32_t> terms, seen;
-  for (size_t d = 0; d < docs.size(); ++d) {
-    const FeedbackDoc& doc = docs[d];
-    terms.clear();
-    const uint8_t* p = doc.tokens->data();
+  // share of the chunk's tokens. Only expandable terms are counted: the others never join.
+  if (model.size() < expandable.size()) model.resize(expandable.size(), 0);
+  // Without a branch per token: the loop reads every token of the feedback chunks.
+  std::vector<uint32_t> seen;
+  size_t seen_count = 0;
+  double covered = 0;
+  for (size_t d = 0; d < docs.size() && covered < kFeedbackMass * weight_sum; ++d) {
+    covered += doc_weights[d];
+    const auto share =
+        static_cast<float>(doc_weights[d] / weight_sum / std::max(docs[d].length, 1u));
+    const uint8_t* p = docs[d].tokens->data();
     for (int field = 0; field < kIndexFields; ++field) {
-      for (uint32_t count = get_varint(p); count > 0; --count) terms.push_back(get_varint(p));
-    }
-    if (terms.empty()) continue;
-    const double share = doc_weights[d] / weight_sum / static_cast<double>(terms.size());
-    for (uint32_t term : terms) {
-      if (model[term] == 0) seen.push_back(term);
-      model[term] += share;
+      const uint32_t count = get_varint(p);
+      seen.resize(std::max(seen.size(), seen_count + count));
+      for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t term = get_varint(p);
+        const float counted = expandable[term];
+        seen[seen_count] = term;
+        seen_count += counted != 0 && model[term] == 0;
+        model[term] += share * counted;
+      }
     }
   }
+  seen.resize(seen_count);
 
-  const auto max_df = static_cast<uint32_t>(kMaxDocFraction * live_docs);
   std::vector<ExpansionTerm> found;
   for (uint32_t term : seen) {
     const double probability = model[term];
     model[term] = 0;
-    const uint32_t df = vocabulary.postings[term].live();
-    if (df < kMinDocFrequency || df > max_df) continue;
     const bool in_query = std::any_of(query.begin(), query.end(),
                                       [term](const QueryTerm& q) { return q.term == term; });
     if (in_query) continue;

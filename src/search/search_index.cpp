@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <atomic>
 #include <mutex>
 #include <span>
@@ -17,7 +18,7 @@
 namespace parley {
 namespace {
 
-constexpr size_t kRerankDepth = 50;    // candidates that get the proximity bonus
+constexpr size_t kRerankDepth = 20;    // candidates that get the proximity bonus
 constexpr size_t kMaxQueryWords = 64;  // a pasted page is answered by its first words
 constexpr size_t kMinSweep = 256;      // removed chunks waiting before a full compaction
 
@@ -29,24 +30,49 @@ struct StringHash {
 struct Doc {
   const std::string* chunk_id = nullptr;  // the key in Impl::chunk_ids, stored once
   uint32_t source = 0;
-  std::array<uint32_t, kIndexFields> length{};
+  std::array<uint32_t, kIndexFields> length{};  // in words
+  uint32_t token_count = 0;                       // every field
   std::vector<uint8_t> tokens;  // per field: token count, then each token's term id
 };
 
 // Per-query working memory, reused so that a query allocates almost nothing.
 struct Scratch {
-  std::vector<float> scores;        // by doc number, all zero between queries
-  std::vector<uint32_t> touched;    // doc numbers with a nonzero score
-  std::vector<uint64_t> matched;    // by doc number: bit i for query term i (the first 64)
-  std::vector<int32_t> query_term;  // by term id: index in ParsedQuery::terms, or -1
+  std::vector<float> scores;      // by doc number, all zero between queries
+  std::vector<uint64_t> matched;  // by doc number: bit i for query term i (the first 64)
+  std::vector<uint32_t> touched;  // the first `touched_count`: doc numbers with a nonzero score
+  size_t touched_count = 0;
   std::vector<WordHit> hits;
-  std::vector<double> model;  // by term id: pseudo-relevance feedback, all zero between queries
+  std::vector<float> model;  // by term id: pseudo-relevance feedback, all zero between queries
 };
 
 struct Candidate {
   double score;
   uint32_t doc;
   uint64_t matched;  // query terms found
+};
+
+// Which query term a chunk's term is, for the proximity bonus: a bitmap that fits in a cache
+// line or two rules out almost every term before the short list of query terms is searched.
+class QueryTermLookup {
+ public:
+  explicit QueryTermLookup(const std::vector<QueryTerm>& terms) : terms_(terms) {
+    for (const QueryTerm& term : terms) bits_[slot(term.term)] |= bit(term.term);
+  }
+  // The index in the query's terms, or -1.
+  int find(uint32_t term) const {
+    if (!(bits_[slot(term)] & bit(term))) return -1;
+    for (size_t i = 0; i < terms_.size(); ++i) {
+      if (terms_[i].term == term) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+ private:
+  static size_t slot(uint32_t term) { return term / 64 % kWords; }
+  static uint64_t bit(uint32_t term) { return uint64_t{1} << (term % 64); }
+  static constexpr size_t kWords = 16;
+  std::array<uint64_t, kWords> bits_{};
+  const std::vector<QueryTerm>& terms_;
 };
 
 }  // namespace
@@ -68,11 +94,13 @@ struct SearchIndex::Impl {
   std::array<uint64_t, kIndexFields> total_length{};
   std::vector<uint64_t> field_terms;  // add(): (term id << 2 | field) per token
 
-  // Length normalization per doc and field (field weight / BM25 length factor). It depends
-  // on the average lengths, so it is recomputed at the first search after a change.
+  // What depends on every chunk, recomputed at the first search after a change: length
+  // normalization per doc and field (field weight / BM25 length factor, from the average
+  // lengths), and the terms that may expand a query (by document frequency).
   mutable std::vector<float> norms;
-  mutable std::atomic<bool> norms_stale{true};
-  mutable std::mutex norms_mutex;
+  mutable std::vector<uint8_t> expandable;
+  mutable std::atomic<bool> statistics_stale{true};
+  mutable std::mutex statistics_mutex;
 
   mutable std::mutex scratch_mutex;
   mutable std::vector<std::unique_ptr<Scratch>> scratch_pool;
@@ -80,9 +108,15 @@ struct SearchIndex::Impl {
   void add(const ChunkText& chunk);
   void remove(std::string_view chunk_id);
   void sweep();
-  void refresh_norms() const;
+  void refresh_statistics() const;
   std::vector<SearchHit> search(std::string_view text, const SearchOptions& options) const;
   void accumulate(uint32_t term, double weight, uint64_t bit, Scratch& scratch) const;
+  std::vector<Candidate> best_touched(size_t count, const std::vector<uint8_t>& allowed,
+                                      Scratch& scratch, bool clear) const;
+  bool better(const Candidate& a, const Candidate& b) const {
+    if (a.score != b.score) return a.score > b.score;
+    return *docs[a.doc].chunk_id < *docs[b.doc].chunk_id;  // never by internal numbering
+  }
   void add_feedback(const ParsedQuery& query, const std::vector<uint8_t>& allowed,
                     Scratch& scratch) const;
   void add_proximity(const ParsedQuery& query, std::span<Candidate> candidates,
@@ -124,6 +158,7 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
       if (i == 0 || tokens[i].position != tokens[i - 1].position) ++words;
     }
     doc.length[field] = words;
+    doc.token_count += static_cast<uint32_t>(tokens.size());
     total_length[field] += words;
   }
   doc.tokens.shrink_to_fit();
@@ -143,7 +178,7 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
   doc.chunk_id = &chunk_ids.emplace(chunk.chunk_id, number).first->first;
   alive[number] = 1;
   ++live_docs;
-  norms_stale = true;
+  statistics_stale = true;
 }
 
 void SearchIndex::Impl::remove(std::string_view chunk_id) {
@@ -175,7 +210,7 @@ void SearchIndex::Impl::remove(std::string_view chunk_id) {
   chunk_ids.erase(found);
   removed_docs.push_back(number);
   if (removed_docs.size() >= std::max<size_t>(kMinSweep, live_docs / 8)) sweep();
-  norms_stale = true;
+  statistics_stale = true;
 }
 
 // Drops every removed chunk from every list, so that its number can be given out again.
@@ -188,10 +223,10 @@ void SearchIndex::Impl::sweep() {
   removed_docs.clear();
 }
 
-void SearchIndex::Impl::refresh_norms() const {
-  if (!norms_stale.load(std::memory_order_acquire)) return;
-  std::lock_guard lock(norms_mutex);
-  if (!norms_stale.load(std::memory_order_relaxed)) return;
+void SearchIndex::Impl::refresh_statistics() const {
+  if (!statistics_stale.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(statistics_mutex);
+  if (!statistics_stale.load(std::memory_order_relaxed)) return;
   std::array<double, kIndexFields> average{};
   for (int f = 0; f < kIndexFields; ++f) {
     average[f] = live_docs > 0 ? static_cast<double>(total_length[f]) / live_docs : 0;
@@ -205,7 +240,8 @@ void SearchIndex::Impl::refresh_norms() const {
       norms[d * kIndexFields + f] = static_cast<float>(field_weight[f] / length_factor);
     }
   }
-  norms_stale.store(false, std::memory_order_release);
+  expandable = expandable_terms(vocabulary, live_docs);
+  statistics_stale.store(false, std::memory_order_release);
 }
 
 std::unique_ptr<Scratch> SearchIndex::Impl::take_scratch() const {
@@ -243,15 +279,13 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
   const ParsedQuery query =
       parse_query(tokens, vocabulary, synonyms, options.typo_tolerance, live_docs);
   if (query.terms.empty()) return {};
-  refresh_norms();
+  refresh_statistics();
 
   auto scratch = take_scratch();
-  auto& scores = scratch->scores;
-  auto& touched = scratch->touched;
-  auto& matched = scratch->matched;
-  if (scores.size() < docs.size()) {
-    scores.resize(docs.size(), 0.0f);
-    matched.resize(docs.size(), 0);
+  if (scratch->scores.size() < docs.size()) {
+    scratch->scores.resize(docs.size(), 0.0f);
+    scratch->matched.resize(docs.size(), 0);
+    scratch->touched.resize(docs.size());
   }
 
   for (size_t t = 0; t < query.terms.size(); ++t) {
@@ -259,44 +293,37 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
   }
   if (params.feedback_docs > 0) add_feedback(query, allowed, *scratch);
 
-  std::vector<Candidate> candidates;
-  candidates.reserve(touched.size());
-  for (uint32_t doc : touched) {
-    if (allowed.empty() || allowed[docs[doc].source]) {
-      candidates.push_back({scores[doc], doc, matched[doc]});
-    }
-    scores[doc] = 0;
-    matched[doc] = 0;
-  }
-  touched.clear();
-  // Ties go by chunk id, so the order never depends on internal numbering.
-  const auto better = [this](const Candidate& a, const Candidate& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return *docs[a.doc].chunk_id < *docs[b.doc].chunk_id;
-  };
   // The best `limit` (at least kRerankDepth) in order; only the first kRerankDepth of them
   // get the proximity bonus, which never lifts them below the rest.
-  const size_t depth = std::min(candidates.size(), std::max(options.limit, kRerankDepth));
-  if (depth < candidates.size()) {
-    std::nth_element(candidates.begin(), candidates.begin() + depth, candidates.end(), better);
-    candidates.resize(depth);
-  }
-  std::sort(candidates.begin(), candidates.end(), better);
+  std::vector<Candidate> candidates =
+      best_touched(std::max(options.limit, kRerankDepth), allowed, *scratch, true);
+  const size_t depth = candidates.size();
   const size_t reranked = std::min(depth, kRerankDepth);
   add_proximity(query, {candidates.data(), reranked}, *scratch);
   give_back(std::move(scratch));
-  std::sort(candidates.begin(), candidates.begin() + reranked, better);
+  const auto by_rank = [this](const Candidate& a, const Candidate& b) { return better(a, b); };
+  std::sort(candidates.begin(), candidates.begin() + reranked, by_rank);
 
+  // Query terms with the same surface word (a typo's candidates, say) highlight it once:
+  // each term's bit stands for the first term with its surface.
+  const size_t bits = std::min<size_t>(query.terms.size(), 64);
+  std::array<uint8_t, 64> first_with_surface{};
+  for (size_t t = 0; t < bits; ++t) {
+    size_t first = 0;
+    while (query.terms[first].surface != query.terms[t].surface) ++first;
+    first_with_surface[t] = static_cast<uint8_t>(first);
+  }
   std::vector<SearchHit> results;
+  results.reserve(std::min(depth, options.limit));
   for (size_t c = 0; c < std::min(depth, options.limit); ++c) {
+    uint64_t surfaces = 0;
+    for (uint64_t m = candidates[c].matched; m != 0; m &= m - 1) {
+      surfaces |= uint64_t{1} << first_with_surface[std::countr_zero(m)];
+    }
     SearchHit hit{*docs[candidates[c].doc].chunk_id, candidates[c].score, {}};
-    for (size_t t = 0; t < std::min<size_t>(query.terms.size(), 64); ++t) {
-      const std::string& surface = query.terms[t].surface;
-      if ((candidates[c].matched >> t & 1) &&
-          std::find(hit.matched_terms.begin(), hit.matched_terms.end(), surface) ==
-              hit.matched_terms.end()) {
-        hit.matched_terms.push_back(surface);
-      }
+    hit.matched_terms.reserve(std::popcount(surfaces));
+    for (; surfaces != 0; surfaces &= surfaces - 1) {
+      hit.matched_terms.push_back(query.terms[std::countr_zero(surfaces)].surface);
     }
     results.push_back(std::move(hit));
   }
@@ -310,47 +337,82 @@ void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint64_t bit,
   const auto k1 = static_cast<float>(params.k1);
   const auto term_weight =
       static_cast<float>(weight * bm25_idf(list.live(), live_docs) * (params.k1 + 1));
-  auto& scores = scratch.scores;
-  list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
-    if (!alive[doc]) return;
+  float* const scores = scratch.scores.data();
+  uint64_t* const matched = scratch.matched.data();
+  uint32_t* const touched = scratch.touched.data();
+  size_t touched_count = scratch.touched_count;
+  const auto add = [&](uint32_t doc, const FieldFreqs& freqs) {
     const float* norm = &norms[size_t{doc} * kIndexFields];
     const float tf =
         freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
-    if (scores[doc] == 0) scratch.touched.push_back(doc);
+    touched[touched_count] = doc;  // kept only when the doc is new: no branch to mispredict
+    touched_count += scores[doc] == 0;
     scores[doc] += term_weight * tf / (tf + k1);
-    scratch.matched[doc] |= bit;
+  };
+  // Expansion terms (bit 0) mark nothing; removed chunks are skipped when the list has any.
+  list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
+    if (list.dead() != 0 && !alive[doc]) return;
+    add(doc, freqs);
+    if (bit != 0) matched[doc] |= bit;
   });
+  scratch.touched_count = touched_count;
+}
+
+// The best `count` chunks the query touched (of the allowed sources), best first, by radix
+// selection: a histogram of the scores' leading bits (positive floats order as their bits
+// do) finds the bucket of the count-th best, and only the chunks from that bucket up are
+// sorted. Two passes over the touched chunks, without a branch in the first. With `clear`,
+// the accumulator is left zeroed for the next query.
+std::vector<Candidate> SearchIndex::Impl::best_touched(size_t count,
+                                                       const std::vector<uint8_t>& allowed,
+                                                       Scratch& scratch, bool clear) const {
+  const std::span<const uint32_t> touched(scratch.touched.data(), scratch.touched_count);
+  const float* const scores = scratch.scores.data();
+  const auto bucket = [scores](uint32_t doc) { return std::bit_cast<uint32_t>(scores[doc]) >> 19; };
+  const auto allowed_at = [&](uint32_t doc) -> uint32_t {
+    return allowed.empty() ? 1 : allowed[docs[doc].source];
+  };
+
+  std::vector<Candidate> best;
+  if (count > 0) {
+    std::array<uint32_t, 4096> histogram{};  // positive floats: bits >> 19 < 4096
+    for (uint32_t doc : touched) histogram[bucket(doc)] += allowed_at(doc);
+    uint32_t cutoff = 0;
+    for (uint32_t b = histogram.size() - 1, seen = 0; b > 0; --b) {
+      seen += histogram[b];
+      if (seen >= count) {
+        cutoff = b;
+        break;
+      }
+    }
+    for (uint32_t doc : touched) {
+      if (bucket(doc) >= cutoff && allowed_at(doc)) {
+        best.push_back({scores[doc], doc, scratch.matched[doc]});
+      }
+    }
+    const auto by_rank = [this](const Candidate& a, const Candidate& b) { return better(a, b); };
+    const size_t kept = std::min(count, best.size());
+    std::partial_sort(best.begin(), best.begin() + kept, best.end(), by_rank);
+    best.resize(kept);
+  }
+  if (clear) {
+    for (uint32_t doc : touched) scratch.scores[doc] = 0, scratch.matched[doc] = 0;
+    scratch.touched_count = 0;
+  }
+  return best;
 }
 
 // Second pass of pseudo-relevance feedback: the expansion terms of the best first-pass
 // chunks are added to the same accumulator, so the query's own terms are not scored again.
 void SearchIndex::Impl::add_feedback(const ParsedQuery& query, const std::vector<uint8_t>& allowed,
                                      Scratch& scratch) const {
-  const size_t wanted = static_cast<size_t>(params.feedback_docs);
-  std::vector<Candidate> best;
-  best.reserve(wanted + 1);
-  const auto better = [this](const Candidate& a, const Candidate& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return *docs[a.doc].chunk_id < *docs[b.doc].chunk_id;
-  };
-  // A small heap of the best `wanted`: the worst on top.
-  for (uint32_t doc : scratch.touched) {
-    if (!allowed.empty() && !allowed[docs[doc].source]) continue;
-    const Candidate candidate{scratch.scores[doc], doc, 0};
-    if (best.size() == wanted && !better(candidate, best.front())) continue;
-    best.push_back(candidate);
-    std::push_heap(best.begin(), best.end(), better);
-    if (best.size() > wanted) {
-      std::pop_heap(best.begin(), best.end(), better);
-      best.pop_back();
-    }
-  }
-  std::sort(best.begin(), best.end(), better);
   std::vector<FeedbackDoc> feedback;
-  for (const Candidate& candidate : best) {
-    feedback.push_back({&docs[candidate.doc].tokens, candidate.score});
+  for (const Candidate& candidate :
+       best_touched(static_cast<size_t>(params.feedback_docs), allowed, scratch, false)) {
+    const Doc& doc = docs[candidate.doc];
+    feedback.push_back({&doc.tokens, doc.token_count, candidate.score});
   }
-  const auto expansion = feedback_terms(feedback, query.terms, vocabulary, live_docs,
+  const auto expansion = feedback_terms(feedback, query.terms, vocabulary, expandable,
                                         static_cast<size_t>(params.feedback_terms),
                                         params.feedback_weight, scratch.model);
   for (const ExpansionTerm& term : expansion) accumulate(term.term, term.weight, 0, scratch);
@@ -360,27 +422,32 @@ void SearchIndex::Impl::add_feedback(const ParsedQuery& query, const std::vector
 void SearchIndex::Impl::add_proximity(const ParsedQuery& query, std::span<Candidate> candidates,
                                       Scratch& scratch) const {
   if (params.proximity_weight == 0 || query.pair_weights.empty()) return;
-  auto& query_term = scratch.query_term;
-  if (query_term.size() < vocabulary.terms.size()) query_term.resize(vocabulary.terms.size(), -1);
-  for (size_t i = 0; i < query.terms.size(); ++i) {
-    query_term[query.terms[i].term] = static_cast<int32_t>(i);
-  }
+  const QueryTermLookup query_term(query.terms);
   ProximityScorer proximity(query.pair_weights);
+  // A chunk that matched no two neighbouring query words gets no bonus: its tokens are not
+  // read. (Known when every term has its bit in Candidate::matched.)
+  const bool bits_complete = query.terms.size() <= 64 && query.pair_weights.size() < 64;
+  std::array<uint64_t, 64> word_bit{};
+  for (size_t t = 0; bits_complete && t < query.terms.size(); ++t) {
+    word_bit[t] = uint64_t{1} << query.terms[t].word;
+  }
   auto& hits = scratch.hits;
   for (Candidate& candidate : candidates) {
+    uint64_t words = 0;
+    for (uint64_t m = candidate.matched; m != 0; m &= m - 1) words |= word_bit[std::countr_zero(m)];
+    if (bits_complete && (words & words >> 1) == 0) continue;
     const uint8_t* p = docs[candidate.doc].tokens.data();
     for (int field = 0; field < kIndexFields; ++field) {
       hits.clear();
       const uint32_t count = get_varint(p);
       for (uint32_t position = 0; position < count; ++position) {
-        const int32_t index = query_term[get_varint(p)];
+        const int index = query_term.find(get_varint(p));
         if (index >= 0) hits.push_back(WordHit{position, query.terms[index].word});
       }
       proximity.add_field(hits);
     }
     candidate.score += params.proximity_weight * proximity.take();
   }
-  for (const QueryTerm& term : query.terms) query_term[term.term] = -1;
 }
 
 size_t SearchIndex::Impl::memory_bytes() const {
@@ -398,7 +465,8 @@ size_t SearchIndex::Impl::memory_bytes() const {
   bytes += docs.capacity() * sizeof(Doc);
   for (const Doc& doc : docs) bytes += heap_block_bytes(doc.tokens.capacity());
   bytes += alive.capacity() + (free_docs.capacity() + removed_docs.capacity()) * sizeof(uint32_t);
-  bytes += field_terms.capacity() * sizeof(uint64_t) + norms.capacity() * sizeof(float);
+  bytes += field_terms.capacity() * sizeof(uint64_t) + norms.capacity() * sizeof(float) +
+           expandable.capacity();
   for (const auto& [key, list] : synonyms) {
     bytes += heap_block_bytes(kNode) + list.capacity() * sizeof(Synonym);
   }
@@ -407,9 +475,8 @@ size_t SearchIndex::Impl::memory_bytes() const {
     bytes += sizeof(Scratch) + scratch->scores.capacity() * sizeof(float) +
              scratch->touched.capacity() * sizeof(uint32_t) +
              scratch->matched.capacity() * sizeof(uint64_t) +
-             scratch->query_term.capacity() * sizeof(int32_t) +
              scratch->hits.capacity() * sizeof(WordHit) +
-             scratch->model.capacity() * sizeof(double);
+             scratch->model.capacity() * sizeof(float);
   }
   return bytes;
 }
