@@ -35,20 +35,45 @@ struct Doc {
   std::vector<uint8_t> tokens;  // per field: token count, then each token's term id
 };
 
+constexpr size_t kMatchBits = 32;  // query terms whose matches are tracked (highlights)
+
+// A chunk's score so far and the query terms it matched (bit i: term i), side by side so
+// that adding a term to a chunk touches one cache line.
+struct Accumulated {
+  float score;
+  uint32_t matched;
+};
+
 // Per-query working memory, reused so that a query allocates almost nothing.
 struct Scratch {
-  std::vector<float> scores;      // by doc number, all zero between queries
-  std::vector<uint64_t> matched;  // by doc number: bit i for query term i (the first 64)
+  std::vector<Accumulated> scores;  // by doc number, all zero between queries
   std::vector<uint32_t> touched;  // the first `touched_count`: doc numbers with a nonzero score
   size_t touched_count = 0;
   std::vector<WordHit> hits;
   std::vector<float> model;  // by term id: pseudo-relevance feedback, all zero between queries
 };
 
+// Radix selection over scores: positive floats order as their bits do, so a histogram of
+// their leading bits shows which bucket holds the k-th best.
+struct ScoreHistogram {
+  static uint32_t bucket(float score) { return std::bit_cast<uint32_t>(score) >> 19; }
+  std::array<uint32_t, 4096> counts{};  // positive floats: bits >> 19 < 4096
+
+  // The highest bucket that, with those above it, holds at least k scores; 0 when fewer
+  // than k are counted (bucket 0 is zero scores).
+  uint32_t cutoff(size_t k) const {
+    for (uint32_t b = counts.size() - 1, seen = 0; b > 0; --b) {
+      seen += counts[b];
+      if (seen >= k) return b;
+    }
+    return 0;
+  }
+};
+
 struct Candidate {
   double score;
   uint32_t doc;
-  uint64_t matched;  // query terms found
+  uint32_t matched;  // query terms found
 };
 
 // Which query term a chunk's term is, for the proximity bonus: a bitmap that fits in a cache
@@ -110,14 +135,15 @@ struct SearchIndex::Impl {
   void sweep();
   void refresh_statistics() const;
   std::vector<SearchHit> search(std::string_view text, const SearchOptions& options) const;
-  void accumulate(uint32_t term, double weight, uint64_t bit, Scratch& scratch) const;
-  std::vector<Candidate> best_touched(size_t count, const std::vector<uint8_t>& allowed,
-                                      Scratch& scratch, bool clear) const;
+  void accumulate(uint32_t term, double weight, uint32_t bit, Scratch& scratch) const;
+  ScoreHistogram histogram(const std::vector<uint8_t>& allowed, const Scratch& scratch) const;
+  std::vector<Candidate> collect(uint32_t cutoff, size_t count, const std::vector<uint8_t>& allowed,
+                                 Scratch& scratch, bool clear) const;
   bool better(const Candidate& a, const Candidate& b) const {
     if (a.score != b.score) return a.score > b.score;
     return *docs[a.doc].chunk_id < *docs[b.doc].chunk_id;  // never by internal numbering
   }
-  void add_feedback(const ParsedQuery& query, const std::vector<uint8_t>& allowed,
+  void add_feedback(const ParsedQuery& query, std::span<const Candidate> best,
                     Scratch& scratch) const;
   void add_proximity(const ParsedQuery& query, std::span<Candidate> candidates,
                      Scratch& scratch) const;
@@ -283,22 +309,28 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
 
   auto scratch = take_scratch();
   if (scratch->scores.size() < docs.size()) {
-    scratch->scores.resize(docs.size(), 0.0f);
-    scratch->matched.resize(docs.size(), 0);
+    scratch->scores.resize(docs.size(), Accumulated{0, 0});
     scratch->touched.resize(docs.size());
   }
 
   for (size_t t = 0; t < query.terms.size(); ++t) {
-    accumulate(query.terms[t].term, query.terms[t].weight, t < 64 ? uint64_t{1} << t : 0, *scratch);
+    accumulate(query.terms[t].term, query.terms[t].weight, t < kMatchBits ? 1u << t : 0, *scratch);
   }
-  if (params.feedback_docs > 0) add_feedback(query, allowed, *scratch);
-
   // The best `limit` (at least kRerankDepth) in order; only the first kRerankDepth of them
-  // get the proximity bonus, which never lifts them below the rest.
+  // get the proximity bonus, which never lifts them below the rest. With feedback, the
+  // first pass's histogram gives both its best chunks and a floor for the final ones:
+  // expansion only adds to scores, so the depth-th best stays in or above its bucket.
+  const size_t depth = std::max(options.limit, kRerankDepth);
+  const ScoreHistogram first_pass = histogram(allowed, *scratch);
+  if (params.feedback_docs > 0) {
+    const auto feedback_docs = static_cast<size_t>(params.feedback_docs);
+    add_feedback(query,
+                 collect(first_pass.cutoff(feedback_docs), feedback_docs, allowed, *scratch, false),
+                 *scratch);
+  }
   std::vector<Candidate> candidates =
-      best_touched(std::max(options.limit, kRerankDepth), allowed, *scratch, true);
-  const size_t depth = candidates.size();
-  const size_t reranked = std::min(depth, kRerankDepth);
+      collect(first_pass.cutoff(depth), depth, allowed, *scratch, true);
+  const size_t reranked = std::min(candidates.size(), kRerankDepth);
   add_proximity(query, {candidates.data(), reranked}, *scratch);
   give_back(std::move(scratch));
   const auto by_rank = [this](const Candidate& a, const Candidate& b) { return better(a, b); };
@@ -306,19 +338,19 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
 
   // Query terms with the same surface word (a typo's candidates, say) highlight it once:
   // each term's bit stands for the first term with its surface.
-  const size_t bits = std::min<size_t>(query.terms.size(), 64);
-  std::array<uint8_t, 64> first_with_surface{};
+  const size_t bits = std::min(query.terms.size(), kMatchBits);
+  std::array<uint8_t, kMatchBits> first_with_surface{};
   for (size_t t = 0; t < bits; ++t) {
     size_t first = 0;
     while (query.terms[first].surface != query.terms[t].surface) ++first;
     first_with_surface[t] = static_cast<uint8_t>(first);
   }
   std::vector<SearchHit> results;
-  results.reserve(std::min(depth, options.limit));
-  for (size_t c = 0; c < std::min(depth, options.limit); ++c) {
-    uint64_t surfaces = 0;
-    for (uint64_t m = candidates[c].matched; m != 0; m &= m - 1) {
-      surfaces |= uint64_t{1} << first_with_surface[std::countr_zero(m)];
+  results.reserve(std::min(candidates.size(), options.limit));
+  for (size_t c = 0; c < std::min(candidates.size(), options.limit); ++c) {
+    uint32_t surfaces = 0;
+    for (uint32_t m = candidates[c].matched; m != 0; m &= m - 1) {
+      surfaces |= 1u << first_with_surface[std::countr_zero(m)];
     }
     SearchHit hit{*docs[candidates[c].doc].chunk_id, candidates[c].score, {}};
     hit.matched_terms.reserve(std::popcount(surfaces));
@@ -331,84 +363,75 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
 }
 
 // Term at a time: BM25F with the fields' frequencies combined before saturation.
-void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint64_t bit,
+void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint32_t bit,
                                    Scratch& scratch) const {
   const PostingList& list = vocabulary.postings[term];
   const auto k1 = static_cast<float>(params.k1);
   const auto term_weight =
       static_cast<float>(weight * bm25_idf(list.live(), live_docs) * (params.k1 + 1));
-  float* const scores = scratch.scores.data();
-  uint64_t* const matched = scratch.matched.data();
+  Accumulated* const scores = scratch.scores.data();
   uint32_t* const touched = scratch.touched.data();
   size_t touched_count = scratch.touched_count;
-  const auto add = [&](uint32_t doc, const FieldFreqs& freqs) {
+  const bool has_removed = list.dead() != 0;
+  list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
+    if (has_removed && !alive[doc]) return;
     const float* norm = &norms[size_t{doc} * kIndexFields];
     const float tf =
         freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
+    Accumulated& entry = scores[doc];
     touched[touched_count] = doc;  // kept only when the doc is new: no branch to mispredict
-    touched_count += scores[doc] == 0;
-    scores[doc] += term_weight * tf / (tf + k1);
-  };
-  // Expansion terms (bit 0) mark nothing; removed chunks are skipped when the list has any.
-  list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
-    if (list.dead() != 0 && !alive[doc]) return;
-    add(doc, freqs);
-    if (bit != 0) matched[doc] |= bit;
+    touched_count += entry.score == 0;
+    entry.score += term_weight * tf / (tf + k1);
+    entry.matched |= bit;  // expansion terms: 0
   });
   scratch.touched_count = touched_count;
 }
 
-// The best `count` chunks the query touched (of the allowed sources), best first, by radix
-// selection: a histogram of the scores' leading bits (positive floats order as their bits
-// do) finds the bucket of the count-th best, and only the chunks from that bucket up are
-// sorted. Two passes over the touched chunks, without a branch in the first. With `clear`,
-// the accumulator is left zeroed for the next query.
-std::vector<Candidate> SearchIndex::Impl::best_touched(size_t count,
-                                                       const std::vector<uint8_t>& allowed,
-                                                       Scratch& scratch, bool clear) const {
-  const std::span<const uint32_t> touched(scratch.touched.data(), scratch.touched_count);
-  const float* const scores = scratch.scores.data();
-  const auto bucket = [scores](uint32_t doc) { return std::bit_cast<uint32_t>(scores[doc]) >> 19; };
-  const auto allowed_at = [&](uint32_t doc) -> uint32_t {
-    return allowed.empty() ? 1 : allowed[docs[doc].source];
-  };
+// The score histogram of the touched chunks (of the allowed sources): one pass without a
+// branch.
+ScoreHistogram SearchIndex::Impl::histogram(const std::vector<uint8_t>& allowed,
+                                            const Scratch& scratch) const {
+  ScoreHistogram histogram;
+  for (size_t i = 0; i < scratch.touched_count; ++i) {
+    const uint32_t doc = scratch.touched[i];
+    histogram.counts[ScoreHistogram::bucket(scratch.scores[doc].score)] +=
+        allowed.empty() ? 1 : allowed[docs[doc].source];
+  }
+  return histogram;
+}
 
+// The best `count` touched chunks (of the allowed sources) among those in bucket `cutoff`
+// or above, best first. With `clear`, the accumulator is left zeroed for the next query in
+// the same pass.
+std::vector<Candidate> SearchIndex::Impl::collect(uint32_t cutoff, size_t count,
+                                                  const std::vector<uint8_t>& allowed,
+                                                  Scratch& scratch, bool clear) const {
   std::vector<Candidate> best;
-  if (count > 0) {
-    std::array<uint32_t, 4096> histogram{};  // positive floats: bits >> 19 < 4096
-    for (uint32_t doc : touched) histogram[bucket(doc)] += allowed_at(doc);
-    uint32_t cutoff = 0;
-    for (uint32_t b = histogram.size() - 1, seen = 0; b > 0; --b) {
-      seen += histogram[b];
-      if (seen >= count) {
-        cutoff = b;
-        break;
-      }
+  for (size_t i = 0; i < scratch.touched_count; ++i) {
+    const uint32_t doc = scratch.touched[i];
+    Accumulated& entry = scratch.scores[doc];
+    if (ScoreHistogram::bucket(entry.score) >= cutoff &&
+        (allowed.empty() || allowed[docs[doc].source])) {
+      best.push_back({entry.score, doc, entry.matched});
     }
-    for (uint32_t doc : touched) {
-      if (bucket(doc) >= cutoff && allowed_at(doc)) {
-        best.push_back({scores[doc], doc, scratch.matched[doc]});
-      }
-    }
-    const auto by_rank = [this](const Candidate& a, const Candidate& b) { return better(a, b); };
-    const size_t kept = std::min(count, best.size());
-    std::partial_sort(best.begin(), best.begin() + kept, best.end(), by_rank);
-    best.resize(kept);
+    if (clear) entry = Accumulated{0, 0};
   }
-  if (clear) {
-    for (uint32_t doc : touched) scratch.scores[doc] = 0, scratch.matched[doc] = 0;
-    scratch.touched_count = 0;
+  if (clear) scratch.touched_count = 0;
+  const auto by_rank = [this](const Candidate& a, const Candidate& b) { return better(a, b); };
+  if (best.size() > count) {
+    std::nth_element(best.begin(), best.begin() + count, best.end(), by_rank);
+    best.resize(count);
   }
+  std::sort(best.begin(), best.end(), by_rank);
   return best;
 }
 
 // Second pass of pseudo-relevance feedback: the expansion terms of the best first-pass
 // chunks are added to the same accumulator, so the query's own terms are not scored again.
-void SearchIndex::Impl::add_feedback(const ParsedQuery& query, const std::vector<uint8_t>& allowed,
+void SearchIndex::Impl::add_feedback(const ParsedQuery& query, std::span<const Candidate> best,
                                      Scratch& scratch) const {
   std::vector<FeedbackDoc> feedback;
-  for (const Candidate& candidate :
-       best_touched(static_cast<size_t>(params.feedback_docs), allowed, scratch, false)) {
+  for (const Candidate& candidate : best) {
     const Doc& doc = docs[candidate.doc];
     feedback.push_back({&doc.tokens, doc.token_count, candidate.score});
   }
@@ -426,15 +449,15 @@ void SearchIndex::Impl::add_proximity(const ParsedQuery& query, std::span<Candid
   ProximityScorer proximity(query.pair_weights);
   // A chunk that matched no two neighbouring query words gets no bonus: its tokens are not
   // read. (Known when every term has its bit in Candidate::matched.)
-  const bool bits_complete = query.terms.size() <= 64 && query.pair_weights.size() < 64;
-  std::array<uint64_t, 64> word_bit{};
+  const bool bits_complete = query.terms.size() <= kMatchBits && query.pair_weights.size() < 64;
+  std::array<uint64_t, kMatchBits> word_bit{};
   for (size_t t = 0; bits_complete && t < query.terms.size(); ++t) {
     word_bit[t] = uint64_t{1} << query.terms[t].word;
   }
   auto& hits = scratch.hits;
   for (Candidate& candidate : candidates) {
     uint64_t words = 0;
-    for (uint64_t m = candidate.matched; m != 0; m &= m - 1) words |= word_bit[std::countr_zero(m)];
+    for (uint32_t m = candidate.matched; m != 0; m &= m - 1) words |= word_bit[std::countr_zero(m)];
     if (bits_complete && (words & words >> 1) == 0) continue;
     const uint8_t* p = docs[candidate.doc].tokens.data();
     for (int field = 0; field < kIndexFields; ++field) {
@@ -472,9 +495,8 @@ size_t SearchIndex::Impl::memory_bytes() const {
   }
   std::lock_guard lock(scratch_mutex);
   for (const auto& scratch : scratch_pool) {
-    bytes += sizeof(Scratch) + scratch->scores.capacity() * sizeof(float) +
+    bytes += sizeof(Scratch) + scratch->scores.capacity() * sizeof(Accumulated) +
              scratch->touched.capacity() * sizeof(uint32_t) +
-             scratch->matched.capacity() * sizeof(uint64_t) +
              scratch->hits.capacity() * sizeof(WordHit) +
              scratch->model.capacity() * sizeof(float);
   }
