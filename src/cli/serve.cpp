@@ -64,6 +64,10 @@ int run_serve(const Config& config) {
   WorkspaceService workspaces(accounts_context);
   KnowledgeBase kb({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl},
                    sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
+  metrics.add_source([&kb](std::string& out) {
+    kb.embedding_counters.render(out);
+    kb.search.render_metrics(out);
+  });
   add_api_routes(
       router, {{*rt.store, metrics, [&server_ptr] { return server_ptr && server_ptr->draining(); }},
                accounts_context,

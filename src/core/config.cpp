@@ -282,6 +282,12 @@ const std::vector<KeyDef>& key_defs() {
     kb_int("kb.extract_max_uncompressed_mb", &KbConfig::extract_max_uncompressed_mb, 1, 65536);
     kb_int("kb.extract_max_zip_entries", &KbConfig::extract_max_zip_entries, 1, 1000000);
     kb_int("kb.search_memory_mb", &KbConfig::search_memory_mb, 1, 1024 * 1024);
+    kb_int("kb.embeddings_batch_size", &KbConfig::embeddings_batch_size, 1, 2048);
+    kb_int("kb.embeddings_timeout_ms", &KbConfig::embeddings_timeout_ms, 100, 600000);
+    kb_int("kb.embeddings_query_timeout_ms", &KbConfig::embeddings_query_timeout_ms, 50, 60000);
+    kb_int("kb.embeddings_max_attempts", &KbConfig::embeddings_max_attempts, 1, 20);
+    kb_int("kb.embeddings_retry_base_ms", &KbConfig::embeddings_retry_base_ms, 0, 600000);
+    kb_int("kb.embeddings_retry_cap_ms", &KbConfig::embeddings_retry_cap_ms, 0, 600000);
     auto crawl_int = [&d](const char* name, int CrawlConfig::*field, int64_t min, int64_t max) {
       d.push_back(make_int(
           name, [field](Config & c) -> auto& { return c.crawl.*field; }, min, max));

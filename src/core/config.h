@@ -84,6 +84,13 @@ struct KbConfig {
   int extract_max_uncompressed_mb = 256;  // DOCX/XLSX: zip-bomb guard
   int extract_max_zip_entries = 10000;
   int search_memory_mb = 1024;  // all bots' search indexes; the least recently used go first
+  // Hybrid search: calls to a bot's embeddings endpoint (see src/model/).
+  int embeddings_batch_size = 64;          // inputs per request
+  int embeddings_timeout_ms = 30000;       // one ingest request
+  int embeddings_query_timeout_ms = 2000;  // embedding a query; then BM25 answers alone
+  int embeddings_max_attempts = 4;         // ingest requests, on 429, 5xx, network errors
+  int embeddings_retry_base_ms = 500;      // first backoff; doubles each attempt
+  int embeddings_retry_cap_ms = 8000;      // longest backoff (and Retry-After) honoured
 };
 
 // Website crawling: limits, politeness and the SSRF guard's allow-list.

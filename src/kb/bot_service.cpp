@@ -3,6 +3,7 @@
 #include "core/ids.h"
 #include "kb/kb_audit.h"
 #include "store/bots_repo.h"
+#include "store/embeddings_repo.h"
 
 namespace parley {
 namespace {
@@ -42,14 +43,31 @@ Result<BotRow> BotService::seal_bot(const BotView& bot) {
                 bot.language, std::move(*settings), bot.created_at, bot.updated_at};
 }
 
+Result<BotSettings> open_bot_settings(const Keyring& keyring, const BotRow& row) {
+  auto stored =
+      keyring.open(row.workspace_id, bot_field(row.id, "settings_sealed"), row.settings_sealed);
+  if (!stored) return stored.error();
+  return settings_from_storage(*stored);
+}
+
+Result<std::optional<BotRow>> read_bot(const KbContext& ctx, std::string_view workspace_id,
+                                       std::string_view bot_id) {
+  std::optional<BotRow> row;
+  Status read = ctx.store.db().read([&](Tx& tx) -> Status {
+    auto found = find_bot(tx, workspace_id, bot_id);
+    if (!found) return found.error();
+    row = std::move(*found);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  return row;
+}
+
 Result<BotView> BotService::open_bot(const BotRow& row) {
   auto name =
       ctx_.keyring.open(row.workspace_id, bot_field(row.id, "name_sealed"), row.name_sealed);
   if (!name) return name.error();
-  auto stored = ctx_.keyring.open(row.workspace_id, bot_field(row.id, "settings_sealed"),
-                                  row.settings_sealed);
-  if (!stored) return stored.error();
-  auto settings = settings_from_storage(*stored);
+  auto settings = open_bot_settings(ctx_.keyring, row);
   if (!settings) return settings.error();
   return BotView{row.id,       row.workspace_id,     row.public_id,  std::move(*name),
                  row.language, std::move(*settings), row.created_at, row.updated_at};
@@ -108,16 +126,10 @@ Result<BotPage> BotService::list(std::string_view workspace_id, std::string_view
 }
 
 Result<BotView> BotService::get(std::string_view workspace_id, std::string_view bot_id) {
-  std::optional<BotRow> row;
-  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
-    auto found = find_bot(tx, workspace_id, bot_id);
-    if (!found) return found.error();
-    row = std::move(*found);
-    return ok_status();
-  });
-  if (!read) return read.error();
-  if (!row) return no_bot();
-  return open_bot(*row);
+  auto row = read_bot(ctx_, workspace_id, bot_id);
+  if (!row) return row.error();
+  if (!*row) return no_bot();
+  return open_bot(**row);
 }
 
 Result<BotView> BotService::update(std::string_view workspace_id, std::string_view bot_id,
@@ -143,6 +155,7 @@ Result<BotView> BotService::update(std::string_view workspace_id, std::string_vi
     return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.updated", bot.id);
   });
   if (!written) return written.error();
+  events_.bot_changed(bot.id);
   return bot;
 }
 
@@ -150,6 +163,8 @@ Status BotService::remove(std::string_view workspace_id, std::string_view bot_id
                           const Actor& actor) {
   Status removed = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = delete_bot(tx, workspace_id, bot_id); !s) return s;
+    // The bot's vectors go unless another bot of the workspace has the same text.
+    if (auto pruned = prune_embeddings(tx, workspace_id); !pruned) return pruned.error();
     return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.deleted", bot_id);
   });
   if (removed) events_.bot_removed(std::string(bot_id));

@@ -38,6 +38,15 @@ struct BotPage {
   std::optional<std::string> next_cursor;
 };
 
+// A stored bot's settings, opened with the workspace key: for the services that need a
+// bot's configuration without the whole view (the embeddings endpoint, at search).
+Result<BotSettings> open_bot_settings(const Keyring& keyring, const struct BotRow& row);
+
+// The workspace's stored bot, or nothing when it has none by that id; read in a
+// transaction of its own.
+Result<std::optional<struct BotRow>> read_bot(const KbContext& ctx, std::string_view workspace_id,
+                                              std::string_view bot_id);
+
 class BotService {
  public:
   BotService(KbContext context, const KnowledgeEvents& events) : ctx_(context), events_(events) {}

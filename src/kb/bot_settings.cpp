@@ -81,6 +81,40 @@ bool is_origin(std::string_view origin) {
 
 bool is_language(std::string_view code) { return is_language_code(code); }
 
+// An OpenAI-compatible endpoint {base_url, model, api_key}; the chat model and the
+// embeddings follow the same rules.
+Setter endpoint_setter(std::string field, ModelEndpoint BotSettings::*member) {
+  return [field, member](BotSettings& s, const json::value& v) -> Status {
+    if (!v.is_object()) return bad(field, "give an object {base_url, model, api_key}");
+    const ModelEndpoint& current = s.*member;
+    ModelEndpoint endpoint = current;
+    bool key_given = false;
+    for (const auto& [key, value] : v.as_object()) {
+      std::string name = field + "." + std::string(key);
+      auto t = text(name, value, 2000);
+      if (!t) return t.error();
+      if (key == "base_url") {
+        if (!t->empty() && (!has_http_scheme(*t) || !no_space(*t))) {
+          return bad(name, "give an http:// or https:// URL");
+        }
+        endpoint.base_url = *t;
+      } else if (key == "model") {
+        endpoint.model = *t;
+      } else if (key == "api_key") {
+        endpoint.api_key = *t;
+        key_given = true;
+      } else {
+        return bad(name, "is not a setting (use base_url, model, api_key)");
+      }
+    }
+    // The stored key goes only to the endpoint it was given for: pointing the bot
+    // elsewhere without a new key drops it, so nobody can redirect it to their server.
+    if (endpoint.base_url != current.base_url && !key_given) endpoint.api_key.clear();
+    s.*member = endpoint;
+    return ok_status();
+  };
+}
+
 // Each settable field, with its check. A field missing here is refused by name.
 const std::map<std::string, Setter, std::less<>>& setters() {
   static const std::map<std::string, Setter, std::less<>> table = {
@@ -128,35 +162,8 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          s.answer_mode = std::string(v.as_string());
          return ok_status();
        }},
-      {"model",
-       [](BotSettings& s, const json::value& v) -> Status {
-         if (!v.is_object()) return bad("model", "give an object {base_url, model, api_key}");
-         ModelEndpoint model = s.model;
-         bool key_given = false;
-         for (const auto& [key, field] : v.as_object()) {
-           std::string name = "model." + std::string(key);
-           auto t = text(name, field, 2000);
-           if (!t) return t.error();
-           if (key == "base_url") {
-             if (!t->empty() && (!has_http_scheme(*t) || !no_space(*t))) {
-               return bad(name, "give an http:// or https:// URL");
-             }
-             model.base_url = *t;
-           } else if (key == "model") {
-             model.model = *t;
-           } else if (key == "api_key") {
-             model.api_key = *t;
-             key_given = true;
-           } else {
-             return bad(name, "is not a setting (use base_url, model, api_key)");
-           }
-         }
-         // The stored key goes only to the endpoint it was given for: pointing the bot
-         // elsewhere without a new key drops it, so nobody can redirect it to their server.
-         if (model.base_url != s.model.base_url && !key_given) model.api_key.clear();
-         s.model = model;
-         return ok_status();
-       }},
+      {"model", endpoint_setter("model", &BotSettings::model)},
+      {"embeddings", endpoint_setter("embeddings", &BotSettings::embeddings)},
       {"temperature",
        [](BotSettings& s, const json::value& v) -> Status {
          auto n = number("temperature", v, 0, 2);
@@ -186,6 +193,21 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          s.allowed_origins = *t;
          return ok_status();
        }},
+      {"synonyms",
+       [](BotSettings& s, const json::value& v) -> Status {
+         const std::string expected =
+             "give a list of at most 500 groups, each a list of 2 to 20 words or phrases "
+             "(at most 100 bytes each) that mean the same, e.g. [[\"refund\", \"money back\"]]";
+         if (!v.is_array() || v.as_array().size() > 500) return bad("synonyms", expected);
+         std::vector<std::vector<std::string>> groups;
+         for (const json::value& group : v.as_array()) {
+           auto words = texts("synonyms", group, 20, 100);
+           if (!words || words->size() < 2) return bad("synonyms", expected);
+           groups.push_back(std::move(*words));
+         }
+         s.synonyms = std::move(groups);
+         return ok_status();
+       }},
       {"messages_per_minute",
        [](BotSettings& s, const json::value& v) -> Status {
          auto n = integer("messages_per_minute", v, 1, 600);
@@ -203,24 +225,36 @@ json::array to_array(const std::vector<std::string>& items) {
   return out;
 }
 
-json::object to_object(const BotSettings& s, bool with_secret) {
-  json::object model{{"base_url", s.model.base_url}, {"model", s.model.model}};
+json::array synonyms_to_array(const std::vector<std::vector<std::string>>& groups) {
+  json::array out;
+  for (const auto& group : groups) out.emplace_back(to_array(group));
+  return out;
+}
+
+json::object endpoint_to_object(const ModelEndpoint& endpoint, bool with_secret) {
+  json::object out{{"base_url", endpoint.base_url}, {"model", endpoint.model}};
   if (with_secret) {
-    model["api_key"] = s.model.api_key;
+    out["api_key"] = endpoint.api_key;
   } else {
-    model["api_key_set"] = !s.model.api_key.empty();
+    out["api_key_set"] = !endpoint.api_key.empty();
   }
+  return out;
+}
+
+json::object to_object(const BotSettings& s, bool with_secret) {
   return {{"instructions", s.instructions},
           {"welcome_message", s.welcome_message},
           {"suggested_questions", to_array(s.suggested_questions)},
           {"fallback_message", s.fallback_message},
           {"confidence_threshold", s.confidence_threshold},
           {"answer_mode", s.answer_mode},
-          {"model", std::move(model)},
+          {"model", endpoint_to_object(s.model, with_secret)},
+          {"embeddings", endpoint_to_object(s.embeddings, with_secret)},
           {"temperature", s.temperature},
           {"max_tokens", s.max_tokens},
           {"languages", to_array(s.languages)},
           {"allowed_origins", to_array(s.allowed_origins)},
+          {"synonyms", synonyms_to_array(s.synonyms)},
           {"messages_per_minute", s.messages_per_minute}};
 }
 

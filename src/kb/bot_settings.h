@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "core/result.h"
+#include "model/model_endpoint.h"
 
 namespace parley {
-
-struct ModelEndpoint {
-  std::string base_url;  // an OpenAI-compatible API, e.g. https://api.openai.com/v1
-  std::string model;
-  std::string api_key;  // secret: stored sealed, never shown again
-};
 
 struct BotSettings {
   std::string instructions;  // persona and rules for the generative answerer
@@ -27,10 +22,15 @@ struct BotSettings {
   double confidence_threshold = 0.35;      // 0..1: below it the bot falls back
   std::string answer_mode = "extractive";  // extractive | generative
   ModelEndpoint model;
+  // Set: chunks are embedded at ingest and searches fuse BM25 with dense vectors.
+  ModelEndpoint embeddings;
   double temperature = 0.2;
   int max_tokens = 512;
   std::vector<std::string> languages;        // answer languages beyond the bot's own
   std::vector<std::string> allowed_origins;  // sites that may embed the widget
+  // Words and phrases that mean the same in this bot's knowledge: a question using one finds
+  // passages using another. Each group holds 2-20 of them.
+  std::vector<std::vector<std::string>> synonyms;
   int messages_per_minute = 20;              // per visitor
 };
 
@@ -39,7 +39,8 @@ struct BotSettings {
 // and leaves `settings` unchanged.
 Status apply_settings(BotSettings& settings, const boost::json::object& patch);
 
-// The settings as the API shows them: the model's API key replaced by "api_key_set".
+// The settings as the API shows them: the API keys (model, embeddings) replaced by
+// "api_key_set".
 boost::json::object settings_to_json(const BotSettings& settings);
 
 // The stored form (the API key included; the caller seals it) and back.

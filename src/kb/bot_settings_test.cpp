@@ -148,6 +148,71 @@ TEST(BotSettings, StoredFormRoundTripsEverything) {
   EXPECT_EQ(back->confidence_threshold, 0.8);
 }
 
+TEST(BotSettings, EmbeddingsEndpointFollowsTheModelsRules) {
+  expect_refused(R"({"embeddings":"text-embedding-3-small"})", "settings.embeddings");
+  expect_refused(R"({"embeddings":{"base_url":"ftp://models.example.com"}})",
+                 "settings.embeddings.base_url");
+  expect_refused(R"({"embeddings":{"dimensions":256}})", "settings.embeddings.dimensions");
+  expect_refused(R"({"embeddings":{"model":7}})", "settings.embeddings.model");
+
+  BotSettings settings;
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"embeddings":{"base_url":
+      "https://api.example.com/v1","model":"embed-1","api_key":"sk-embed-secret"}})"))
+                  .ok());
+  EXPECT_TRUE(settings.embeddings.configured());
+  EXPECT_FALSE(settings.model.configured());  // the chat model is another field
+  json::object shown = settings_to_json(settings);
+  EXPECT_EQ(json::serialize(shown).find("sk-embed-secret"), std::string::npos);
+  EXPECT_EQ(shown.at("embeddings").at("api_key_set"), json::value(true));
+  EXPECT_EQ(shown.at("embeddings").at("model"), json::value("embed-1"));
+  EXPECT_EQ(shown.at("model").at("api_key_set"), json::value(false));
+
+  // Another model at the same URL keeps the key; another URL without a key drops it.
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"embeddings":{"model":"embed-2"}})")).ok());
+  EXPECT_EQ(settings.embeddings.api_key, "sk-embed-secret");
+  ASSERT_TRUE(
+      apply_settings(settings, parse(R"({"embeddings":{"base_url":"https://evil.example"}})"))
+          .ok());
+  EXPECT_EQ(settings.embeddings.api_key, "");
+  EXPECT_EQ(settings.embeddings.model, "embed-2");
+
+  // The stored form keeps the key, and reads back the same.
+  ASSERT_TRUE(apply_settings(settings, parse(R"({"embeddings":{"api_key":"sk-new"}})")).ok());
+  std::string stored = settings_to_storage(settings);
+  EXPECT_NE(stored.find("sk-new"), std::string::npos);
+  auto back = settings_from_storage(stored);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->embeddings.api_key, "sk-new");
+  EXPECT_EQ(back->embeddings.base_url, "https://evil.example");
+  // Settings stored before the field existed read back without embeddings.
+  auto old = settings_from_storage(R"({"welcome_message":"Hi"})");
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->embeddings.configured());
+}
+
+TEST(BotSettings, SynonymGroupsAreCheckedAndKept) {
+  BotSettings settings;
+  auto applied = apply_settings(
+      settings, parse(R"({"synonyms":[["refund","money back","reimbursement"],["login","sign in"]]})"));
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  ASSERT_EQ(settings.synonyms.size(), 2u);
+  EXPECT_EQ(settings.synonyms[0],
+            (std::vector<std::string>{"refund", "money back", "reimbursement"}));
+  auto stored = settings_from_storage(settings_to_storage(settings));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->synonyms, settings.synonyms);
+  EXPECT_EQ(json::serialize(settings_to_json(settings).at("synonyms")),
+            R"([["refund","money back","reimbursement"],["login","sign in"]])");
+
+  expect_refused(R"({"synonyms":[["alone"]]})", "settings.synonyms");
+  expect_refused(R"({"synonyms":["refund","money back"]})", "settings.synonyms");
+  expect_refused(R"({"synonyms":[["refund",""]]})", "settings.synonyms");
+  expect_refused(R"({"synonyms":[["refund",7]]})", "settings.synonyms");
+  expect_refused(R"({"synonyms":{"refund":"money back"}})", "settings.synonyms");
+  std::string too_long = R"({"synonyms":[["refund",")" + std::string(101, 'a') + R"("]]})";
+  expect_refused(too_long, "settings.synonyms");
+}
+
 TEST(BotSettings, UnreadableStoredFormIsAnInternalError) {
   auto back = settings_from_storage("not json");
   ASSERT_FALSE(back.ok());

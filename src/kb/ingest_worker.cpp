@@ -105,6 +105,7 @@ bool IngestWorker::run_one() {
     return true;  // their leases run out and they are claimed again
   }
   for (size_t i = 0; i < claimed.size(); ++i) {
+    if (recorded[i] && results[i].outcome.status == "ready") embed(claimed[i]);
     if (recorded[i]) events_.source_processed(claimed[i].bot_id, claimed[i].id);
     log_.info(recorded[i] ? "ingest.source_done" : "ingest.source_changed_meanwhile",
               {{"source_id", claimed[i].id},
@@ -114,6 +115,17 @@ bool IngestWorker::run_one() {
                {"ms", ms}});
   }
   return true;
+}
+
+// After the chunks are committed: the source is ready whatever happens here. Vectors the
+// endpoint could not give are embedded when the bot's index is next built, or at re-sync.
+void IngestWorker::embed(const SourceRow& source) {
+  Status embedded = embedder_.embed_source(source.workspace_id, source.bot_id, source.id);
+  if (!embedded) {
+    log_.warn(
+        "ingest.embeddings_failed",
+        {{"source_id", source.id}, {"bot_id", source.bot_id}, {"error", embedded.error().message}});
+  }
 }
 
 void IngestWorker::run() {

@@ -1,5 +1,6 @@
 // The ingestion queue's consumers: a few threads that claim queued sources (with a lease,
-// so a source whose worker died is claimed again), process them and record the outcome.
+// so a source whose worker died is claimed again), process them and record the outcome,
+// then embed the new chunks when the bot has an embeddings endpoint.
 // Started by `parley serve` and `parley ingest`; woken when a source is queued.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "kb/chunk_embedder.h"
 #include "kb/knowledge_events.h"
 #include "kb/source_processor.h"
 
@@ -16,9 +18,9 @@ namespace parley {
 
 class IngestWorker {
  public:
-  IngestWorker(KbContext context, SourceProcessor& processor, const KnowledgeEvents& events,
-               Log& log)
-      : ctx_(context), processor_(processor), events_(events), log_(log) {}
+  IngestWorker(KbContext context, SourceProcessor& processor, ChunkEmbedder& embedder,
+               const KnowledgeEvents& events, Log& log)
+      : ctx_(context), processor_(processor), embedder_(embedder), events_(events), log_(log) {}
   ~IngestWorker() { stop(); }
 
   void start(int threads);
@@ -34,9 +36,11 @@ class IngestWorker {
 
  private:
   void run();
+  void embed(const SourceRow& source);
 
   KbContext ctx_;
   SourceProcessor& processor_;
+  ChunkEmbedder& embedder_;
   const KnowledgeEvents& events_;
   Log& log_;
   std::mutex mutex_;

@@ -99,6 +99,15 @@ class KbTest : public store_testing::BackendTest {
     return processed;
   }
 
+  // Adds a text source to `bot` and processes it; returns its id ("" when refused).
+  std::string add_text(const std::string& bot, const std::string& title, const std::string& text) {
+    clock_.advance(1ms);
+    auto added = kb_->sources.add_text(ws_, bot, {title, text, {}, {}}, actor());
+    EXPECT_TRUE(added.ok()) << added.error().message;
+    drain();
+    return added.ok() ? added->id : "";
+  }
+
   // Every chunk of the source, paged through `page_size` at a time, in document order.
   std::vector<ChunkView> chunks_of(const std::string& bot, const std::string& source,
                                    int page_size = 100) {

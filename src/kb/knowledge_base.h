@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "kb/bot_service.h"
+#include "kb/chunk_embedder.h"
 #include "kb/ingest_worker.h"
 #include "kb/knowledge_events.h"
 #include "kb/search_service.h"
@@ -21,9 +22,11 @@ struct KnowledgeBase {
   KnowledgeBase(KbContext context, ExtractFn extract, Log& log)
       : bots(context, events),
         processor(context, std::move(extract)),
-        worker(context, processor, events, log),
+        embedder(context, embedding_counters),
+        worker(context, processor, embedder, events, log),
         sources(context, events),
-        search(context, static_cast<size_t>(context.config.search_memory_mb) * 1024 * 1024) {
+        search(context, static_cast<size_t>(context.config.search_memory_mb) * 1024 * 1024,
+               embedder) {
     events.source_queued = [this] { worker.wake(); };
     events.source_processed = [this](const std::string& bot, const std::string& source) {
       search.source_changed(bot, source);
@@ -32,11 +35,14 @@ struct KnowledgeBase {
       search.source_removed(bot, source);
     };
     events.bot_removed = [this](const std::string& bot) { search.bot_removed(bot); };
+    events.bot_changed = [this](const std::string& bot) { search.bot_removed(bot); };
   }
 
   KnowledgeEvents events;  // first: the members below keep a reference to it
+  EmbeddingCounters embedding_counters;
   BotService bots;
   SourceProcessor processor;
+  ChunkEmbedder embedder;
   IngestWorker worker;
   SourceService sources;
   SearchService search;

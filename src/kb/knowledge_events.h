@@ -14,6 +14,8 @@ struct KnowledgeEvents {
   SourceEvent source_processed = [](const std::string&, const std::string&) {};
   SourceEvent source_removed = [](const std::string&, const std::string&) {};
   std::function<void(const std::string& bot_id)> bot_removed = [](const std::string&) {};
+  // The bot's name, language or settings changed (e.g. its embeddings endpoint).
+  std::function<void(const std::string& bot_id)> bot_changed = [](const std::string&) {};
 };
 
 }  // namespace parley

@@ -1,9 +1,14 @@
 #include "kb/search_service.h"
 
 #include <algorithm>
+#include <atomic>
 
+#include "kb/bot_service.h"
 #include "kb/chunk_codec.h"
+#include "kb/chunk_pages.h"
+#include "kb/embedding_codec.h"
 #include "kb/source_seal.h"
+#include "search/rank_fusion.h"
 #include "store/bots_repo.h"
 #include "store/chunks_repo.h"
 #include "store/sources_repo.h"
@@ -11,7 +16,15 @@
 namespace parley {
 namespace {
 
-constexpr int kLoadPage = 1000;
+// Hybrid search fuses this many candidates (at least) from each ranking.
+constexpr size_t kFusionDepth = 50;
+
+bool blank(std::string_view text) {
+  for (unsigned char ch : text) {
+    if (ch > ' ') return false;
+  }
+  return true;
+}
 
 ChunkText chunk_text(const ChunkRow& row, const ChunkBody& body) {
   ChunkText text;
@@ -29,6 +42,29 @@ ChunkText chunk_text(const ChunkRow& row, const ChunkBody& body) {
   return text;
 }
 
+// BM25's and the vectors' candidates fused by reciprocal rank; a chunk found only by its
+// vector has no highlights.
+std::vector<SearchHit> fuse(const std::vector<SearchHit>& lexical,
+                            const std::vector<VectorHit>& dense, size_t limit) {
+  std::vector<std::vector<std::string>> rankings(2);
+  std::map<std::string, const SearchHit*> by_id;
+  for (const SearchHit& hit : lexical) {
+    rankings[0].push_back(hit.chunk_id);
+    by_id[hit.chunk_id] = &hit;
+  }
+  for (const VectorHit& hit : dense) rankings[1].push_back(hit.chunk_id);
+  std::vector<SearchHit> out;
+  for (FusedHit& fused : reciprocal_rank_fusion(rankings)) {
+    if (out.size() == limit) break;
+    SearchHit hit;
+    if (auto found = by_id.find(fused.id); found != by_id.end()) hit = *found->second;
+    hit.chunk_id = std::move(fused.id);
+    hit.score = fused.score;
+    out.push_back(std::move(hit));
+  }
+  return out;
+}
+
 }  // namespace
 
 struct SearchService::BotIndex {
@@ -36,7 +72,50 @@ struct SearchService::BotIndex {
   std::shared_mutex lock;  // shared for searches, exclusive for changes
   std::unique_ptr<SearchIndex> index;
   std::map<std::string, std::vector<std::string>> chunks_by_source;
+  // Hybrid search: set when the bot has an embeddings endpoint (fixed for the index's life:
+  // a settings change drops the index).
+  std::optional<ModelEndpoint> embeddings;
+  std::string model_key;
+  std::unique_ptr<VectorIndex> vectors;  // made with the first vector's dimensions
+  // The indexes' size, set at the end of each change under the exclusive lock and read
+  // without it: the memory cap must not wait for an index being built (which may embed
+  // over the network) while holding the service's mutex.
+  std::atomic<size_t> bytes{0};
+
+  // The caller holds the exclusive lock.
+  void drop_source(const std::string& source_id) {
+    for (const std::string& chunk_id : chunks_by_source[source_id]) {
+      index->remove(chunk_id);
+      if (vectors) vectors->remove(chunk_id);
+    }
+    chunks_by_source.erase(source_id);
+  }
+  void measure() { bytes = index->memory_bytes() + (vectors ? vectors->memory_bytes() : 0); }
 };
+
+size_t SearchService::bytes_of(const BotIndex& entry) { return entry.bytes; }
+
+// Vectors for the chunks: cached ones and, when building, the rest embedded now with one
+// attempt (what ingest could not embed). Chunks without a vector are found by BM25 alone.
+// The caller holds the index's exclusive lock.
+Status SearchService::add_vectors(BotIndex& entry,
+                                  const std::vector<std::pair<std::string, EmbedItem>>& chunks,
+                                  bool embed_missing) {
+  if (!entry.embeddings || chunks.empty()) return ok_status();
+  std::vector<EmbedItem> items;
+  for (const auto& [chunk_id, item] : chunks) items.push_back(item);
+  HttpPolicy policy = embedder_.ingest_policy();
+  policy.max_attempts = 1;
+  auto got = embedder_.vectors(entry.workspace_id, *entry.embeddings, items, embed_missing, policy);
+  if (!got) return got.error();
+  for (const auto& [chunk_id, item] : chunks) {
+    auto vector = got->by_hash.find(item.text_hash);
+    if (vector == got->by_hash.end()) continue;
+    if (!entry.vectors) entry.vectors = std::make_unique<VectorIndex>(vector->second.size());
+    entry.vectors->add(chunk_id, vector->second);  // another model's dimensions: left out
+  }
+  return ok_status();
+}
 
 std::shared_ptr<SearchService::BotIndex> SearchService::loaded(const std::string& bot_id) {
   std::lock_guard lock(mutex_);
@@ -45,52 +124,51 @@ std::shared_ptr<SearchService::BotIndex> SearchService::loaded(const std::string
 }
 
 // Reads one source's chunks (every source's, when source_id is empty) into the index,
-// replacing what the index held for it. The caller holds the index's exclusive lock.
-Status SearchService::fill(BotIndex& entry, const std::string& bot_id,
-                           const std::string& source_id) {
-  if (!source_id.empty()) {
-    for (const std::string& chunk_id : entry.chunks_by_source[source_id]) {
-      entry.index->remove(chunk_id);
-    }
-    entry.chunks_by_source.erase(source_id);
-  }
-  std::optional<ChunkPosition> after;
-  while (true) {
-    std::vector<ChunkRow> rows;
-    Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
-      auto page = list_chunks(tx, bot_id, source_id, after, kLoadPage);
-      if (!page) return page.error();
-      rows = std::move(*page);
-      return ok_status();
-    });
-    if (!read) return read;
-    for (const ChunkRow& row : rows) {
-      auto body = open_chunk_body(ctx_.keyring, entry.workspace_id, row);
-      if (!body) return body.error();
-      entry.index->add(chunk_text(row, *body));
-      entry.chunks_by_source[row.source_id].push_back(row.id);
-    }
-    if (rows.size() < static_cast<size_t>(kLoadPage)) return ok_status();
-    after = ChunkPosition{rows.back().source_id, rows.back().ordinal, rows.back().id};
-  }
+// replacing what the index held for it, with their vectors. The caller holds the index's
+// exclusive lock.
+Status SearchService::fill(BotIndex& entry, const std::string& bot_id, const std::string& source_id,
+                           bool embed_missing) {
+  if (!source_id.empty()) entry.drop_source(source_id);
+  Status filled = for_each_chunk_page(
+      ctx_, entry.workspace_id, bot_id, source_id, [&](const std::vector<OpenedChunk>& page) {
+        std::vector<std::pair<std::string, EmbedItem>> to_embed;
+        for (const OpenedChunk& chunk : page) {
+          entry.index->add(chunk_text(chunk.row, chunk.body));
+          entry.chunks_by_source[chunk.row.source_id].push_back(chunk.row.id);
+          if (entry.embeddings) {
+            to_embed.push_back(
+                {chunk.row.id, {embedding_hash(chunk.body), embedding_text(chunk.body)}});
+          }
+        }
+        return add_vectors(entry, to_embed, embed_missing);
+      });
+  entry.measure();
+  return filled;
 }
 
 Result<std::shared_ptr<SearchService::BotIndex>> SearchService::load(std::string_view workspace_id,
                                                                      const std::string& bot_id) {
   if (auto entry = loaded(bot_id)) return entry;
-  std::optional<BotRow> bot;
-  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
-    auto found = find_bot(tx, workspace_id, bot_id);
-    if (!found) return found.error();
-    bot = std::move(*found);
-    return ok_status();
-  });
-  if (!read) return read.error();
-  if (!bot) return make_error(ErrorCode::not_found, "no such bot");
+  auto found = read_bot(ctx_, workspace_id, bot_id);
+  if (!found) return found.error();
+  if (!*found) return make_error(ErrorCode::not_found, "no such bot");
+  const BotRow& bot = **found;
 
+  auto settings = open_bot_settings(ctx_.keyring, bot);
+  if (!settings) return settings.error();
   auto entry = std::make_shared<BotIndex>();
-  entry->workspace_id = bot->workspace_id;
-  entry->index = std::make_unique<SearchIndex>(std::make_shared<Analyzer>(bot->language));
+  entry->workspace_id = bot.workspace_id;
+  if (settings->embeddings.configured()) {
+    entry->embeddings = settings->embeddings;
+    entry->model_key = embedding_model_key(settings->embeddings);
+  }
+  entry->index = std::make_unique<SearchIndex>(std::make_shared<Analyzer>(bot.language));
+  std::map<std::string, std::vector<std::string>> synonyms;
+  for (const auto& group : settings->synonyms) {
+    auto& others = synonyms[group.front()];
+    others.insert(others.end(), group.begin() + 1, group.end());
+  }
+  entry->index->set_synonyms(synonyms);
   std::unique_lock building(entry->lock);
   {
     // Publish first, so that changes arriving while it builds wait for it, then apply.
@@ -99,7 +177,7 @@ Result<std::shared_ptr<SearchService::BotIndex>> SearchService::load(std::string
     if (!inserted) return slot->second;  // another thread got there first
     recent_.push_front(bot_id);
   }
-  if (auto filled = fill(*entry, bot_id, ""); !filled) {
+  if (auto filled = fill(*entry, bot_id, "", /*embed_missing=*/true); !filled) {
     std::lock_guard lock(mutex_);
     indexes_.erase(bot_id);
     recent_.remove(bot_id);
@@ -113,10 +191,7 @@ Result<std::shared_ptr<SearchService::BotIndex>> SearchService::load(std::string
 void SearchService::evict_over_cap(const std::string& keep_bot_id) {
   std::lock_guard lock(mutex_);
   size_t total = 0;
-  for (const auto& [id, entry] : indexes_) {
-    std::shared_lock reading(entry->lock);
-    total += entry->index->memory_bytes();
-  }
+  for (const auto& [id, entry] : indexes_) total += bytes_of(*entry);
   // Least recently used first; the bot just asked for stays.
   for (auto it = recent_.rbegin(); total > memory_cap_bytes_ && it != recent_.rend();) {
     if (*it == keep_bot_id) {
@@ -124,10 +199,7 @@ void SearchService::evict_over_cap(const std::string& keep_bot_id) {
       continue;
     }
     auto entry = indexes_.find(*it);
-    {
-      std::shared_lock reading(entry->second->lock);
-      total -= std::min(total, entry->second->index->memory_bytes());
-    }
+    total -= std::min(total, bytes_of(*entry->second));
     indexes_.erase(entry);
     it = std::make_reverse_iterator(recent_.erase(std::next(it).base()));
   }
@@ -148,12 +220,18 @@ Result<std::vector<SearchResult>> SearchService::search(std::string_view workspa
     recent_.remove(bot);
     recent_.push_front(bot);
   }
+  BotIndex& index = **entry;
+  // Embedded before taking the lock: a slow endpoint must not hold up index updates.
+  std::optional<Embedding> query_vector;
+  if (index.embeddings && !blank(query)) query_vector = this->query_vector(index, query);
   std::vector<SearchHit> hits;
   {
-    std::shared_lock reading((*entry)->lock);
+    std::shared_lock reading(index.lock);
+    const bool hybrid = query_vector && index.vectors && index.vectors->size() > 0;
     SearchOptions options;
-    options.limit = limit;
-    hits = (*entry)->index->search(query, options);
+    options.limit = hybrid ? std::max(limit, kFusionDepth) : limit;
+    hits = index.index->search(query, options);
+    if (hybrid) hits = fuse(hits, index.vectors->search(*query_vector, options.limit), limit);
   }
   if (hits.empty()) return std::vector<SearchResult>{};
 
@@ -202,11 +280,28 @@ Result<std::vector<SearchResult>> SearchService::search(std::string_view workspa
   return results;
 }
 
+// The query's vector from the cache or the endpoint (one attempt, short timeout); nullopt
+// when the endpoint fails, and the search answers with BM25 alone.
+std::optional<Embedding> SearchService::query_vector(const BotIndex& entry,
+                                                     std::string_view query) {
+  const std::string text(query);
+  if (auto cached = query_vectors_.get(entry.model_key, text)) return cached;
+  auto embedded = embedder_.embed_query(*entry.embeddings, text);
+  if (!embedded) {
+    ++embedder_.counters().query_failures;
+    return std::nullopt;
+  }
+  ++embedder_.counters().queries_embedded;
+  query_vectors_.put(entry.model_key, text, *embedded);
+  return std::move(*embedded);
+}
+
 void SearchService::source_changed(const std::string& bot_id, const std::string& source_id) {
   auto entry = loaded(bot_id);
   if (!entry) return;  // built from the store when first used
   std::unique_lock changing(entry->lock);
-  if (!fill(*entry, bot_id, source_id)) {
+  // The ingest worker has just embedded what it could: only cached vectors are read here.
+  if (!fill(*entry, bot_id, source_id, /*embed_missing=*/false)) {
     changing.unlock();
     bot_removed(bot_id);  // rebuilt whole at the next search
   }
@@ -216,10 +311,8 @@ void SearchService::source_removed(const std::string& bot_id, const std::string&
   auto entry = loaded(bot_id);
   if (!entry) return;
   std::unique_lock changing(entry->lock);
-  for (const std::string& chunk_id : entry->chunks_by_source[source_id]) {
-    entry->index->remove(chunk_id);
-  }
-  entry->chunks_by_source.erase(source_id);
+  entry->drop_source(source_id);
+  entry->measure();
 }
 
 void SearchService::bot_removed(const std::string& bot_id) {
@@ -231,11 +324,35 @@ void SearchService::bot_removed(const std::string& bot_id) {
 size_t SearchService::memory_bytes() const {
   std::lock_guard lock(mutex_);
   size_t total = 0;
-  for (const auto& [id, entry] : indexes_) {
-    std::shared_lock reading(entry->lock);
-    total += entry->index->memory_bytes();
-  }
+  for (const auto& [id, entry] : indexes_) total += bytes_of(*entry);
   return total;
+}
+
+size_t SearchService::vector_count(const std::string& bot_id) {
+  auto entry = loaded(bot_id);
+  if (!entry) return 0;
+  std::shared_lock reading(entry->lock);
+  return entry->vectors ? entry->vectors->size() : 0;
+}
+
+void SearchService::render_metrics(std::string& out) const {
+  std::lock_guard lock(mutex_);
+  out +=
+      "# HELP parley_search_index_bytes Memory held by a loaded bot's search index (words and "
+      "vectors).\n# TYPE parley_search_index_bytes gauge\n";
+  size_t total = 0;
+  for (const auto& [bot_id, entry] : indexes_) {
+    total += bytes_of(*entry);
+    out += "parley_search_index_bytes{bot_id=\"" + bot_id + "\"} " +
+           std::to_string(bytes_of(*entry)) + "\n";
+  }
+  out += "# HELP parley_search_memory_bytes Memory held by every loaded search index.\n"
+         "# TYPE parley_search_memory_bytes gauge\nparley_search_memory_bytes " +
+         std::to_string(total) + "\n";
+  out += "# HELP parley_search_memory_cap_bytes Loaded indexes past this size are evicted, "
+         "least recently used first (kb.search_memory_mb).\n"
+         "# TYPE parley_search_memory_cap_bytes gauge\nparley_search_memory_cap_bytes " +
+         std::to_string(memory_cap_bytes_) + "\n";
 }
 
 size_t SearchService::loaded_bots() const {

@@ -1,6 +1,8 @@
 // Search over a bot's chunks: one in-memory SearchIndex per bot, built from the store at
 // first use, kept current as sources are processed or deleted, and evicted least recently
 // used when the indexes together pass the configured memory cap (rebuilt on next use).
+// A bot with an embeddings endpoint also gets a VectorIndex of its chunks' cached vectors,
+// and its searches fuse BM25 with the query's nearest chunks by reciprocal rank fusion.
 // Hits come back with their text and source for citations. Called by the search route and
 // (later) the answerers.
 #pragma once
@@ -14,8 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "kb/chunk_embedder.h"
 #include "kb/kb_context.h"
+#include "kb/query_vector_cache.h"
 #include "search/search_index.h"
+#include "search/vector_index.h"
 
 namespace parley {
 
@@ -36,30 +41,42 @@ struct SearchResult {
 
 class SearchService {
  public:
-  SearchService(KbContext context, size_t memory_cap_bytes)
-      : ctx_(context), memory_cap_bytes_(memory_cap_bytes) {}
+  SearchService(KbContext context, size_t memory_cap_bytes, ChunkEmbedder& embedder)
+      : ctx_(context), memory_cap_bytes_(memory_cap_bytes), embedder_(embedder) {}
 
   // limit 1-100; an empty query answers no results.
   Result<std::vector<SearchResult>> search(std::string_view workspace_id, std::string_view bot_id,
                                            std::string_view query, size_t limit);
 
-  // Keep loaded indexes current: a source was (re)processed, or deleted; a bot deleted.
+  // Keep loaded indexes current: a source was (re)processed, or deleted; a bot deleted (or
+  // its settings changed: its index is dropped and rebuilt with them at the next search).
   void source_changed(const std::string& bot_id, const std::string& source_id);
   void source_removed(const std::string& bot_id, const std::string& source_id);
   void bot_removed(const std::string& bot_id);
 
   size_t memory_bytes() const;
+  // Prometheus text: each loaded bot's index size, the total and the cap.
+  void render_metrics(std::string& out) const;
   size_t loaded_bots() const;
+  // How many chunks of a loaded bot have a vector (0 when not loaded): for tests.
+  size_t vector_count(const std::string& bot_id);
 
  private:
   struct BotIndex;
   std::shared_ptr<BotIndex> loaded(const std::string& bot_id);
   Result<std::shared_ptr<BotIndex>> load(std::string_view workspace_id, const std::string& bot_id);
-  Status fill(BotIndex& index, const std::string& bot_id, const std::string& source_id);
+  Status fill(BotIndex& index, const std::string& bot_id, const std::string& source_id,
+              bool embed_missing);
   void evict_over_cap(const std::string& keep_bot_id);
+  Status add_vectors(BotIndex& entry, const std::vector<std::pair<std::string, EmbedItem>>& chunks,
+                     bool embed_missing);
+  std::optional<Embedding> query_vector(const BotIndex& entry, std::string_view query);
+  static size_t bytes_of(const BotIndex& entry);
 
   KbContext ctx_;
   size_t memory_cap_bytes_;
+  ChunkEmbedder& embedder_;
+  QueryVectorCache query_vectors_;
   mutable std::mutex mutex_;  // guards the two members below
   std::map<std::string, std::shared_ptr<BotIndex>> indexes_;
   std::list<std::string> recent_;  // most recently used first

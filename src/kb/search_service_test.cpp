@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "kb/kb_test_fixture.h"
 
 namespace parley {
@@ -20,14 +22,6 @@ class SearchServiceTest : public kb_testing::KbTest {
     bot_ = make_bot();
   }
 
-  std::string add_text(const std::string& bot, const std::string& title, const std::string& text) {
-    clock_.advance(1ms);
-    auto added = kb_->sources.add_text(ws_, bot, {title, text, {}, {}}, actor());
-    EXPECT_TRUE(added.ok()) << added.error().message;
-    drain();
-    return added.ok() ? added->id : "";
-  }
-
   std::vector<std::string> ids(const Result<std::vector<SearchResult>>& results) {
     std::vector<std::string> out;
     EXPECT_TRUE(results.ok()) << results.error().message;
@@ -40,7 +34,7 @@ class SearchServiceTest : public kb_testing::KbTest {
   // A service of its own: built from the store alone, with the given memory cap.
   std::unique_ptr<SearchService> fresh(size_t cap = size_t{1} << 30) {
     return std::make_unique<SearchService>(KbContext{*store_, *keyring_, clock_, config_, crawl_},
-                                           cap);
+                                           cap, kb_->embedder);
   }
 
   std::string bot_;
@@ -107,6 +101,37 @@ TEST_P(SearchServiceTest, OddQueriesAnswerWithoutError) {
     EXPECT_TRUE(kb_->search.search(ws_, bot_, query, 10).ok());
   }
   EXPECT_FALSE(kb_->search.search(other_workspace(), bot_, "nine", 10).ok());
+}
+
+TEST_P(SearchServiceTest, SynonymsFromTheBotsSettingsApplyAtOnce) {
+  std::string money_back = add_text(bot_, "Returns", "We give your money back within 14 days.");
+  add_text(bot_, "Shipping", "Parcels travel for three days.");
+  auto before = kb_->search.search(ws_, bot_, "reimbursement", 5);
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(before->empty());
+
+  BotInput change;
+  change.settings = boost::json::parse(R"({"synonyms":[["reimbursement","money back"]]})")
+                        .as_object();
+  ASSERT_TRUE(kb_->bots.update(ws_, bot_, change, actor()).ok());
+  auto after = kb_->search.search(ws_, bot_, "reimbursement", 5);
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  ASSERT_FALSE(after->empty());
+  EXPECT_EQ(after->front().source.id, money_back);
+}
+
+TEST_P(SearchServiceTest, MetricsShowEachLoadedIndexAndTheCap) {
+  add_text(bot_, "Returns", "Return an item within 30 days for a refund.");
+  auto service = fresh(size_t{64} << 20);
+  ASSERT_TRUE(service->search(ws_, bot_, "refund", 5).ok());
+  std::string metrics;
+  service->render_metrics(metrics);
+  const std::string line = "parley_search_index_bytes{bot_id=\"" + bot_ + "\"} ";
+  const size_t at = metrics.find(line);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_EQ(std::stoull(metrics.substr(at + line.size())), service->memory_bytes());
+  EXPECT_GT(service->memory_bytes(), 0u);
+  EXPECT_NE(metrics.find("parley_search_memory_cap_bytes 67108864"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SearchServiceTest, ::testing::Values("sqlite", "postgres"),

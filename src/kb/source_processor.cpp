@@ -6,6 +6,7 @@
 #include "core/sha256.h"
 #include "kb/chunk_codec.h"
 #include "kb/chunker.h"
+#include "kb/embedding_codec.h"
 #include "kb/extract/markdown.h"
 #include "kb/source_input.h"
 #include "kb/source_seal.h"
@@ -72,6 +73,7 @@ Result<SourceProcessor::Chunks> SourceProcessor::chunk_rows(
     row.ordinal = static_cast<int64_t>(rows.size());
     row.page = body.page;
     row.content_hash = hash;
+    row.embed_hash = embedding_hash(body);
     row.created_at = ctx_.clock.now_ms();
     auto sealed = seal_chunk_body(ctx_.keyring, source.workspace_id, source.id, hash, body);
     if (!sealed) return sealed.error();

@@ -11,6 +11,7 @@
 #include "kb/source_seal.h"
 #include "store/bots_repo.h"
 #include "store/chunks_repo.h"
+#include "store/embeddings_repo.h"
 #include "store/sources_repo.h"
 
 namespace parley {
@@ -316,6 +317,8 @@ Status SourceService::remove(std::string_view workspace_id, std::string_view bot
   Status removed = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = check_bot(tx, workspace_id, bot_id); !s) return s;
     if (auto s = delete_source(tx, bot_id, source_id); !s) return s;
+    // Its vectors go too, unless another source of the workspace has the same text.
+    if (auto pruned = prune_embeddings(tx, workspace_id); !pruned) return pruned.error();
     return audit_kb_change(ctx_, tx, workspace_id, actor, "source.deleted", source_id);
   });
   if (removed) events_.source_removed(std::string(bot_id), std::string(source_id));

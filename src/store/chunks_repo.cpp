@@ -8,11 +8,21 @@ namespace parley {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, bot_id, source_id, page_id, kind, ordinal, page, content_hash, body_sealed, created_at";
+    "id, bot_id, source_id, page_id, kind, ordinal, page, content_hash, body_sealed, created_at, "
+    "embed_hash";
 
 ChunkRow chunk_from(const Row& row) {
-  return {row.text(0),    row.text(1),    row.text(2), text_or_null(row, 3), row.text(4),
-          row.integer(5), row.integer(6), row.text(7), row.bytes(8),         row.integer(9)};
+  return {row.text(0),
+          row.text(1),
+          row.text(2),
+          text_or_null(row, 3),
+          row.text(4),
+          row.integer(5),
+          row.integer(6),
+          row.text(7),
+          row.bytes(8),
+          row.integer(9),
+          text_or_null(row, 10).value_or("")};
 }
 
 }  // namespace
@@ -44,12 +54,13 @@ Result<int64_t> replace_chunks(Tx& tx, std::string_view source_id,
     if (!written.insert(c.content_hash).second) continue;
     auto upserted = tx.exec(
         "INSERT INTO chunks (" + std::string(kColumns) +
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
             "ON CONFLICT (source_id, content_hash) DO UPDATE SET page_id = excluded.page_id, "
             "kind = excluded.kind, ordinal = excluded.ordinal, page = excluded.page, "
-            "body_sealed = excluded.body_sealed",
+            "body_sealed = excluded.body_sealed, embed_hash = excluded.embed_hash",
         {c.id, c.bot_id, c.source_id, or_null(c.page_id), c.kind, c.ordinal, c.page, c.content_hash,
-         c.body_sealed, c.created_at});
+         c.body_sealed, c.created_at,
+         c.embed_hash.empty() ? SqlValue(std::monostate{}) : SqlValue(c.embed_hash)});
     if (!upserted) return upserted.error();
   }
   return count_chunks(tx, source_id);

@@ -22,6 +22,9 @@ struct ChunkRow {
   std::string content_hash;
   Bytes body_sealed;
   int64_t created_at = 0;
+  // SHA-256 of the text an embeddings model is given for this chunk (title, headings, body,
+  // question): the key of its cached vector. Empty for chunks stored before hybrid search.
+  std::string embed_hash;
 };
 
 // Makes the chunks of a source (or of one page of it, when page_id is set) exactly

@@ -123,6 +123,11 @@ const std::vector<TableInfo>& data_map() {
        "passages of the knowledge, with title, headings and URL or page for citations",
        "bot_id",
        {knowledge("body_sealed", "knowledge.content")}},
+      {"embeddings",
+       "dense vectors of chunks for hybrid search, cached by workspace, model and a hash of the "
+       "embedded text; a vector can give away its text, so it is sealed",
+       "workspace_id",
+       {knowledge("vector_sealed", "knowledge.content")}},
       {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
       {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };

@@ -14,6 +14,7 @@ const std::vector<Migration>& parley_migrations() {
       audit_migration(),
       outbox_migration(),
       kb_migration(),
+      embeddings_migration(),
   };
   return migrations;
 }

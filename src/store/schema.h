@@ -14,6 +14,7 @@ Migration accounts_migration();
 Migration audit_migration();   // 3: audit_log, audit_checkpoints, audit_head (schema_audit.cpp)
 Migration outbox_migration();  // 4: mail_outbox (schema_outbox.cpp)
 Migration kb_migration();      // 5: bots, sources, pages, chunks (schema_kb.cpp)
+Migration embeddings_migration();  // 6: embeddings, chunks.embed_hash (schema_embeddings.cpp)
 
 const std::vector<Migration>& parley_migrations();
 

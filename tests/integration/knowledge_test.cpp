@@ -8,13 +8,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "tests/support/http_client.h"
+#include "tests/support/json_fields.h"
 #include "tests/support/parley_process.h"
 #include "tests/support/sample_files.h"
 #include "tests/support/test_site.h"
+#include "tests/support/workspace_bootstrap.h"
 
 namespace parley {
 namespace {
@@ -25,21 +26,11 @@ using testing::HttpConnection;
 using testing::HttpResponse;
 using testing::make_temp_dir;
 using testing::ParleyServer;
+using testing::parse_json;
 using testing::run_command;
+using testing::text_of;
 
 const std::string kBinary = PARLEY_BINARY;
-
-json::value parse(const std::string& body) {
-  boost::system::error_code ec;
-  json::value value = json::parse(body, ec);
-  return ec ? json::value() : value;
-}
-
-std::string text_of(const json::value& value, std::string_view key) {
-  if (!value.is_object() || !value.as_object().contains(key)) return {};
-  const json::value& field = value.as_object().at(key);
-  return field.is_string() ? std::string(field.as_string()) : std::string();
-}
 
 std::string multipart_body(const std::string& boundary, const std::string& filename,
                            const std::string& bytes) {
@@ -52,25 +43,17 @@ class Knowledge : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = make_temp_dir("knowledge");
-    auto bootstrapped = run_command(
-        {kBinary, "admin", "bootstrap", "--data", data().string(), "--email", "owner@example.com",
-         "--password", "correct horse battery staple", "--workspace", "Acme"},
-        env());
-    ASSERT_EQ(bootstrapped.exit_code, 0) << bootstrapped.output;
-    std::istringstream lines(bootstrapped.output);
-    for (std::string line; std::getline(lines, line);) {
-      if (contains(line, "\"api_key\"")) {
-        key_ = text_of(parse(line), "api_key");
-        workspace_ = text_of(parse(line), "workspace_id");
-      }
-    }
-    ASSERT_FALSE(key_.empty()) << bootstrapped.output;
+    auto bootstrapped = testing::bootstrap_workspace(data(), env());
+    ASSERT_EQ(bootstrapped.process.exit_code, 0) << bootstrapped.process.output;
+    key_ = bootstrapped.api_key;
+    workspace_ = bootstrapped.workspace_id;
+    ASSERT_FALSE(key_.empty()) << bootstrapped.process.output;
     server_ = std::make_unique<ParleyServer>(data(), std::vector<std::string>{}, env());
     ASSERT_TRUE(server_->started()) << server_->output_so_far();
     auto bot = call("POST", "/api/v1/workspaces/" + workspace_ + "/bots",
                     R"({"name":"Support","language":"en"})");
     ASSERT_EQ(bot.status, 201) << bot.body;
-    bot_ = text_of(parse(bot.body), "id");
+    bot_ = text_of(parse_json(bot.body), "id");
   }
   void TearDown() override {
     server_.reset();
@@ -110,7 +93,7 @@ class Knowledge : public ::testing::Test {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (std::chrono::steady_clock::now() < give_up) {
       auto got = call("GET", sources_path() + "/" + source_id);
-      json::value source = parse(got.body);
+      json::value source = parse_json(got.body);
       std::string status = text_of(source, "status");
       if (status == "ready" || status == "failed") return source.as_object();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -121,14 +104,14 @@ class Knowledge : public ::testing::Test {
 
   json::object added_and_finished(const HttpResponse& added) {
     EXPECT_EQ(added.status, 201) << added.body;
-    return finished(text_of(parse(added.body), "id"));
+    return finished(text_of(parse_json(added.body), "id"));
   }
 
   // Every chunk text of a source, joined, and the chunks themselves.
   json::array chunks_of(const std::string& source_id) {
     auto got = call("GET", "/api/v1/bots/" + bot_ + "/chunks?limit=100&source_id=" + source_id);
     EXPECT_EQ(got.status, 200) << got.body;
-    json::value page = parse(got.body);
+    json::value page = parse_json(got.body);
     return page.is_object() ? page.as_object().at("data").as_array() : json::array{};
   }
   std::string all_text(const std::string& source_id) {
@@ -248,7 +231,7 @@ TEST_F(Knowledge, HostileAndBrokenFilesFailCleanlyWhileTheServerServes) {
   EXPECT_EQ(text_of(good, "status"), "ready");
   auto list = call("GET", sources_path());
   EXPECT_EQ(list.status, 200);
-  EXPECT_EQ(parse(list.body).as_object().at("data").as_array().size(), 3u) << list.body;
+  EXPECT_EQ(parse_json(list.body).as_object().at("data").as_array().size(), 3u) << list.body;
 }
 
 TEST_F(Knowledge, AFiveThousandLineImportCompletes) {
@@ -266,17 +249,17 @@ TEST_F(Knowledge, AFiveThousandLineImportCompletes) {
   }
   auto imported = call("POST", sources_path() + "/bulk", lines, "application/x-ndjson");
   ASSERT_EQ(imported.status, 201) << imported.body.substr(0, 500);
-  EXPECT_EQ(parse(imported.body).as_object().at("created").as_int64(), 5000);
+  EXPECT_EQ(parse_json(imported.body).as_object().at("created").as_int64(), 5000);
 
   // Every one is processed; the last queued is a fair witness for the rest.
-  json::array items = parse(imported.body).as_object().at("data").as_array();
+  json::array items = parse_json(imported.body).as_object().at("data").as_array();
   EXPECT_EQ(text_of(finished(text_of(items.back(), "id")), "status"), "ready");
   int ready = 0;
   std::string cursor;
   do {
     auto page =
         call("GET", sources_path() + "?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor));
-    json::value body = parse(page.body);
+    json::value body = parse_json(page.body);
     for (const json::value& source : body.as_object().at("data").as_array()) {
       std::string status = text_of(source, "status");
       if (status != "ready") status = text_of(finished(text_of(source, "id")), "status");
@@ -317,7 +300,7 @@ TEST_F(Knowledge, IngestCommandAddsFilesAndDirectoriesBesideTheServer) {
 
   // The server sees what the command added, already processed.
   auto list = call("GET", sources_path());
-  json::array sources = parse(list.body).as_object().at("data").as_array();
+  json::array sources = parse_json(list.body).as_object().at("data").as_array();
   ASSERT_EQ(sources.size(), 3u) << list.body;
   int ready = 0;
   for (const json::value& source : sources) ready += text_of(source, "status") == "ready";
@@ -395,7 +378,7 @@ TEST_F(Knowledge, SearchFindsPassagesAndForgetsADeletedSourceAtOnce) {
 
   auto found = call("POST", search, R"({"query":"how are refunds paid?","limit":5})");
   ASSERT_EQ(found.status, 200) << found.body;
-  json::array results = parse(found.body).as_object().at("results").as_array();
+  json::array results = parse_json(found.body).as_object().at("results").as_array();
   ASSERT_FALSE(results.empty()) << found.body;
   const json::object& best = results[0].as_object();
   EXPECT_TRUE(contains(text_of(best, "text"), "within 14 days")) << found.body;
@@ -415,6 +398,32 @@ TEST_F(Knowledge, SearchFindsPassagesAndForgetsADeletedSourceAtOnce) {
   auto after = call("POST", search, R"({"query":"refund paid within 14 days"})");
   ASSERT_EQ(after.status, 200) << after.body;
   EXPECT_FALSE(contains(after.body, "within 14 days")) << after.body;
+}
+
+TEST_F(Knowledge, SynonymsSetOnTheBotApplyToSearchAndIndexMemoryIsInMetrics) {
+  json::object returns = added_and_finished(call(
+      "POST", sources_path(),
+      R"({"type":"text","title":"Returns","text":"We give your money back within 14 days."})"));
+  ASSERT_EQ(text_of(returns, "status"), "ready");
+  const std::string search = "/api/v1/bots/" + bot_ + "/search";
+  auto before = call("POST", search, R"({"query":"reimbursement"})");
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_FALSE(contains(before.body, "money back")) << before.body;
+
+  auto changed = call("PATCH", "/api/v1/bots/" + bot_,
+                      R"({"settings":{"synonyms":[["reimbursement","money back"]]}})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  auto after = call("POST", search, R"({"query":"reimbursement"})");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_TRUE(contains(after.body, "money back")) << after.body;
+  EXPECT_EQ(call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"synonyms":[["alone"]]}})").status,
+            400);
+
+  auto metrics = testing::http_request(server_->port(), "GET", "/metrics");
+  ASSERT_TRUE(metrics && metrics->status == 200);
+  EXPECT_TRUE(contains(metrics->body, "parley_search_index_bytes{bot_id=\"" + bot_ + "\"} "))
+      << metrics->body;
+  EXPECT_TRUE(contains(metrics->body, "parley_search_memory_cap_bytes ")) << metrics->body;
 }
 
 }  // namespace

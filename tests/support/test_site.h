@@ -1,17 +1,17 @@
-// A small real website on 127.0.0.1 for crawler and fetcher tests: HTTP/1.1 over POSIX
-// sockets, pages from a table the test changes while the site runs, conditional requests
-// answered 304, redirects, and a record of every request (to assert what was fetched).
+// A small real website on 127.0.0.1 for crawler and fetcher tests: HTTP/1.1 on a
+// LoopbackHttpServer, pages from a table the test changes while the site runs, conditional
+// requests answered 304, redirects, and a record of every request (to assert what was fetched).
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#include "tests/support/loopback_http_server.h"
 
 namespace parley::test {
 
@@ -43,9 +43,9 @@ class TestSite {
   TestSite(const TestSite&) = delete;
   TestSite& operator=(const TestSite&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   // "http://127.0.0.1:<port>" + path
-  std::string url(std::string_view path = "/") const;
+  std::string url(std::string_view path = "/") const { return server_.url(path); }
 
   // Serves `response` at `path` (exact, query included; a path without a query also
   // answers requests that add one). Unknown paths answer 404.
@@ -62,20 +62,13 @@ class TestSite {
   void clear_requests();
 
  private:
-  void accept_loop();
-  void serve(int fd);
+  std::optional<LoopbackResponse> handle(const LoopbackRequest& request,
+                                         LoopbackExchange& exchange);
 
-  int listen_fd_ = -1;
-  int wake_pipe_[2] = {-1, -1};
-  int port_ = 0;
   mutable std::mutex mutex_;
-  std::condition_variable stopped_;
-  bool stopping_ = false;
   std::map<std::string, SiteResponse> pages_;
   std::vector<SiteRequest> requests_;
-  std::vector<int> open_fds_;
-  std::vector<std::thread> connections_;
-  std::thread acceptor_;
+  LoopbackHttpServer server_;  // last: stopped before the pages its handler reads go
 };
 
 // A minimal HTML page: a title, paragraphs of `text`, and a link to each of `links`.
