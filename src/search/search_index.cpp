@@ -44,11 +44,15 @@ struct Accumulated {
   uint32_t matched;
 };
 
+constexpr uint32_t kBlockShift = 6;  // scores are visited in blocks of 64 chunks
+
 // Per-query working memory, reused so that a query allocates almost nothing.
 struct Scratch {
   std::vector<Accumulated> scores;  // by doc number, all zero between queries
-  std::vector<uint32_t> touched;  // the first `touched_count`: doc numbers with a nonzero score
-  size_t touched_count = 0;
+  // By block of 64 doc numbers: 1 when a chunk of the block may have a score. Scoring only
+  // stores flags (it never reads them: nothing for one posting waits on another), and the
+  // passes over the scores read the flagged blocks in order.
+  std::vector<uint8_t> scored_blocks;
   std::vector<WordHit> hits;
   std::vector<float> model;  // by term id: pseudo-relevance feedback, all zero between queries
 };
@@ -59,10 +63,14 @@ struct ScoreHistogram {
   static uint32_t bucket(float score) { return std::bit_cast<uint32_t>(score) >> 19; }
   std::array<uint32_t, 4096> counts{};  // positive floats: bits >> 19 < 4096
 
+  // Buckets under this one hold floats under 2^-122, never a score: histogram() counts
+  // unscored chunks there.
+  static constexpr uint32_t kFirstScore = 16;
+
   // The highest bucket that, with those above it, holds at least k scores; 0 when fewer
-  // than k are counted (bucket 0 is zero scores).
+  // than k are counted.
   uint32_t cutoff(size_t k) const {
-    for (uint32_t b = counts.size() - 1, seen = 0; b > 0; --b) {
+    for (uint32_t b = counts.size() - 1, seen = 0; b >= kFirstScore; --b) {
       seen += counts[b];
       if (seen >= k) return b;
     }
@@ -310,7 +318,7 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
   auto scratch = take_scratch();
   if (scratch->scores.size() < docs.size()) {
     scratch->scores.resize(docs.size(), Accumulated{0, 0});
-    scratch->touched.resize(docs.size());
+    scratch->scored_blocks.resize((docs.size() >> kBlockShift) + 1, 0);
   }
 
   for (size_t t = 0; t < query.terms.size(); ++t) {
@@ -370,8 +378,7 @@ void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint32_t bit,
   const auto term_weight =
       static_cast<float>(weight * bm25_idf(list.live(), live_docs) * (params.k1 + 1));
   Accumulated* const scores = scratch.scores.data();
-  uint32_t* const touched = scratch.touched.data();
-  size_t touched_count = scratch.touched_count;
+  uint8_t* const scored_blocks = scratch.scored_blocks.data();
   const bool has_removed = list.dead() != 0;
   list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
     if (has_removed && !alive[doc]) return;
@@ -379,44 +386,58 @@ void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint32_t bit,
     const float tf =
         freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
     Accumulated& entry = scores[doc];
-    touched[touched_count] = doc;  // kept only when the doc is new: no branch to mispredict
-    touched_count += entry.score == 0;
     entry.score += term_weight * tf / (tf + k1);
     entry.matched |= bit;  // expansion terms: 0
+    scored_blocks[doc >> kBlockShift] = 1;
   });
-  scratch.touched_count = touched_count;
 }
 
-// The score histogram of the touched chunks (of the allowed sources): one pass without a
-// branch.
+namespace {
+
+// visit(doc number) for every chunk of the flagged blocks, in order, scored or not.
+template <typename Visit>
+void for_each_in_scored_blocks(const Scratch& scratch, size_t doc_count, Visit&& visit) {
+  for (size_t block = 0; block < scratch.scored_blocks.size(); ++block) {
+    if (!scratch.scored_blocks[block]) continue;
+    const size_t end = std::min(doc_count, (block + 1) << kBlockShift);
+    for (size_t doc = block << kBlockShift; doc < end; ++doc) visit(static_cast<uint32_t>(doc));
+  }
+}
+
+}  // namespace
+
+// The score histogram of the scored chunks (of the allowed sources): one pass without a
+// branch (unscored chunks of a flagged block count in bucket 0, which is never selected).
 ScoreHistogram SearchIndex::Impl::histogram(const std::vector<uint8_t>& allowed,
                                             const Scratch& scratch) const {
   ScoreHistogram histogram;
-  for (size_t i = 0; i < scratch.touched_count; ++i) {
-    const uint32_t doc = scratch.touched[i];
-    histogram.counts[ScoreHistogram::bucket(scratch.scores[doc].score)] +=
-        allowed.empty() ? 1 : allowed[docs[doc].source];
-  }
+  for_each_in_scored_blocks(scratch, docs.size(), [&](uint32_t doc) {
+    // Unscored chunks are spread over the buckets under kFirstScore, so that their counts
+    // do not wait on each other.
+    uint32_t bucket = ScoreHistogram::bucket(scratch.scores[doc].score);
+    bucket |= (bucket == 0) * (doc % ScoreHistogram::kFirstScore);
+    histogram.counts[bucket] += allowed.empty() ? 1 : allowed[docs[doc].source];
+  });
   return histogram;
 }
 
-// The best `count` touched chunks (of the allowed sources) among those in bucket `cutoff`
+// The best `count` scored chunks (of the allowed sources) among those in bucket `cutoff`
 // or above, best first. With `clear`, the accumulator is left zeroed for the next query in
 // the same pass.
 std::vector<Candidate> SearchIndex::Impl::collect(uint32_t cutoff, size_t count,
                                                   const std::vector<uint8_t>& allowed,
                                                   Scratch& scratch, bool clear) const {
+  cutoff = std::max(cutoff, 1u);  // bucket 0: no score
   std::vector<Candidate> best;
-  for (size_t i = 0; i < scratch.touched_count; ++i) {
-    const uint32_t doc = scratch.touched[i];
+  for_each_in_scored_blocks(scratch, docs.size(), [&](uint32_t doc) {
     Accumulated& entry = scratch.scores[doc];
     if (ScoreHistogram::bucket(entry.score) >= cutoff &&
         (allowed.empty() || allowed[docs[doc].source])) {
       best.push_back({entry.score, doc, entry.matched});
     }
     if (clear) entry = Accumulated{0, 0};
-  }
-  if (clear) scratch.touched_count = 0;
+  });
+  if (clear) std::fill(scratch.scored_blocks.begin(), scratch.scored_blocks.end(), 0);
   const auto by_rank = [this](const Candidate& a, const Candidate& b) { return better(a, b); };
   if (best.size() > count) {
     std::nth_element(best.begin(), best.begin() + count, best.end(), by_rank);
@@ -496,7 +517,7 @@ size_t SearchIndex::Impl::memory_bytes() const {
   std::lock_guard lock(scratch_mutex);
   for (const auto& scratch : scratch_pool) {
     bytes += sizeof(Scratch) + scratch->scores.capacity() * sizeof(Accumulated) +
-             scratch->touched.capacity() * sizeof(uint32_t) +
+             scratch->scored_blocks.capacity() +
              scratch->hits.capacity() * sizeof(WordHit) +
              scratch->model.capacity() * sizeof(float);
   }
