@@ -3,6 +3,7 @@
 //   bench_search DATASET_DIR [--engines parley,xapian,fts5] [--k1 X] [--b X]
 //                [--title-weight X] [--body-weight X] [--proximity-weight X] [--no-typo]
 //                [--feedback-docs N] [--feedback-terms N] [--feedback-weight X]
+//                [--feedback-max-words N]
 //                [--rounds N] [--synthetic N] [--xapian-backend inmemory|glass] [--self-test]
 // --synthetic N: index N chunks replicated from the corpus (see synthetic.h) and report
 // speed, memory and build rate only (the qrels do not judge the copies).
@@ -71,6 +72,8 @@ Args parse_args(int argc, char** argv) {
       args.parley.feedback_terms = std::stoi(value());
     } else if (arg == "--feedback-weight") {
       args.parley.feedback_weight = std::stod(value());
+    } else if (arg == "--feedback-max-words") {
+      args.parley.feedback_max_words = std::stoi(value());
     } else if (arg == "--no-typo") {
       args.parley.typo_tolerance = false;
     } else if (arg == "--rounds") {

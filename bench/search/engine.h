@@ -33,6 +33,7 @@ struct ParleyParams {
   int feedback_docs = -1;  // < 0: the library's default; 0: no pseudo-relevance feedback
   int feedback_terms = -1;
   double feedback_weight = -1;
+  int feedback_max_words = -1;
   bool typo_tolerance = true;
 };
 

@@ -19,6 +19,7 @@ RankingParams ranking_params(const ParleyParams& in) {
   if (in.feedback_docs >= 0) params.feedback_docs = in.feedback_docs;
   if (in.feedback_terms >= 0) params.feedback_terms = in.feedback_terms;
   if (in.feedback_weight >= 0) params.feedback_weight = in.feedback_weight;
+  if (in.feedback_max_words >= 0) params.feedback_max_words = in.feedback_max_words;
   return params;
 }
 
@@ -34,6 +35,7 @@ class ParleyEngine : public Engine {
         << " title_weight=" << params_.title_weight << " body_weight=" << params_.body_weight
         << " proximity_weight=" << params_.proximity_weight << " feedback=" << params_.feedback_docs
         << "docs/" << params_.feedback_terms << "terms/" << params_.feedback_weight
+        << "weight/up-to-" << params_.feedback_max_words << "words"
         << " typo_tolerance=" << (typo_tolerance_ ? "on" : "off");
     return out.str();
   }

@@ -53,6 +53,19 @@ TEST(FeedbackTest, FindsChunkSharingVocabularyButNoQueryWord) {
   EXPECT_EQ(expanded.back(), "target");  // found, but below the chunks that say the words
 }
 
+// A question longer than feedback_max_words carries its own context: no expansion.
+TEST(FeedbackTest, LongQuestionsAreNotExpanded) {
+  auto analyzer = std::make_shared<const Analyzer>("en");
+  RankingParams short_only;
+  short_only.feedback_max_words = 2;
+  SearchIndex index(analyzer, short_only);
+  for (const auto& chunk : cardiology_corpus()) index.add(chunk);
+  const auto two_words = search_ids(index, "heart attack");
+  EXPECT_EQ(std::count(two_words.begin(), two_words.end(), "target"), 1);
+  const auto three_words = search_ids(index, "heart attack symptoms");
+  EXPECT_EQ(std::count(three_words.begin(), three_words.end(), "target"), 0);
+}
+
 TEST(FeedbackTest, SameRankingAfterRemovalsAsAfterRebuild) {
   auto analyzer = std::make_shared<const Analyzer>("en");
   SearchIndex incremental(analyzer), rebuilt(analyzer);

@@ -35,6 +35,11 @@ class PostingList {
   // visit(uint32_t doc, const FieldFreqs&) for every entry, removed documents included.
   template <typename Visit>
   void for_each(Visit&& visit) const;
+  // visit(uint32_t doc, float tf) for every entry, removed documents included: tf is the sum
+  // over fields of the frequency times weights[field] (for the doc), with the common case of
+  // one field computed alone. weights(uint32_t doc) -> const float* (kIndexFields of them).
+  template <typename Weights, typename Visit>
+  void for_each_weighted(Weights&& weights, Visit&& visit) const;
 
  private:
   // An entry: zigzag doc delta, then one byte holding field (bits 5-6) and frequency (1-31)
@@ -82,6 +87,27 @@ void PostingList::for_each(Visit&& visit) const {
       }
     }
     visit(static_cast<uint32_t>(doc), freqs);
+  }
+}
+
+template <typename Weights, typename Visit>
+void PostingList::for_each_weighted(Weights&& weights, Visit&& visit) const {
+  const uint8_t* p = bytes_.data();
+  const uint8_t* const end = p + bytes_.size();
+  int64_t doc = 0;
+  while (p < end) {
+    doc += unzigzag(get_varint(p));
+    const float* weight = weights(static_cast<uint32_t>(doc));
+    const uint8_t header = *p++;
+    float tf = 0;
+    if (header < 0x80) {
+      tf = static_cast<float>(header & 31) * weight[header >> 5];
+    } else {
+      for (int f = 0; f < kIndexFields; ++f) {
+        if (header & (1 << f)) tf += static_cast<float>(get_varint(p)) * weight[f];
+      }
+    }
+    visit(static_cast<uint32_t>(doc), tf);
   }
 }
 

@@ -128,6 +128,7 @@ ParsedQuery parse_query(const std::vector<Token>& tokens, const Vocabulary& voca
     }
     if (!synonyms.empty()) add_synonym_terms(query, tokens, i, word, vocabulary, synonyms);
   }
+  query.words = words;
   // A pair of neighbouring words is worth what the rarer of the two is worth.
   std::vector<double> word_idf(words, 0);
   for (const QueryTerm& term : query.terms) {

@@ -21,6 +21,7 @@ struct QueryTerm {
 };
 
 struct ParsedQuery {
+  uint32_t words = 0;  // the question's words (an identifier and its parts are one)
   std::vector<QueryTerm> terms;
   std::vector<double> pair_weights;  // proximity: words i and i+1 together, by IDF
 };

@@ -330,7 +330,7 @@ std::vector<SearchHit> SearchIndex::Impl::search(std::string_view text,
   // expansion only adds to scores, so the depth-th best stays in or above its bucket.
   const size_t depth = std::max(options.limit, kRerankDepth);
   const ScoreHistogram first_pass = histogram(allowed, *scratch);
-  if (params.feedback_docs > 0) {
+  if (params.feedback_docs > 0 && query.words <= static_cast<uint32_t>(params.feedback_max_words)) {
     const auto feedback_docs = static_cast<size_t>(params.feedback_docs);
     add_feedback(query,
                  collect(first_pass.cutoff(feedback_docs), feedback_docs, allowed, *scratch, false),
@@ -380,11 +380,9 @@ void SearchIndex::Impl::accumulate(uint32_t term, double weight, uint32_t bit,
   Accumulated* const scores = scratch.scores.data();
   uint8_t* const scored_blocks = scratch.scored_blocks.data();
   const bool has_removed = list.dead() != 0;
-  list.for_each([&](uint32_t doc, const FieldFreqs& freqs) {
+  const auto norms_of = [this](uint32_t doc) { return &norms[size_t{doc} * kIndexFields]; };
+  list.for_each_weighted(norms_of, [&](uint32_t doc, float tf) {
     if (has_removed && !alive[doc]) return;
-    const float* norm = &norms[size_t{doc} * kIndexFields];
-    const float tf =
-        freqs[0] * norm[0] + freqs[1] * norm[1] + freqs[2] * norm[2] + freqs[3] * norm[3];
     Accumulated& entry = scores[doc];
     entry.score += term_weight * tf / (tf + k1);
     entry.matched |= bit;  // expansion terms: 0

@@ -40,6 +40,10 @@ struct RankingParams {
   int feedback_docs = 20;
   int feedback_terms = 20;
   double feedback_weight = 0.4;
+  // Questions of more words than this get no feedback: a long question carries its own
+  // context, and expansion mostly drifts from it (on SciFact, feedback on the questions of
+  // 13 words and more lost nDCG).
+  int feedback_max_words = 12;
 };
 
 struct SearchOptions {
