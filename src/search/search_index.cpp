@@ -18,7 +18,7 @@
 namespace parley {
 namespace {
 
-constexpr size_t kRerankDepth = 20;    // candidates that get the proximity bonus
+constexpr size_t kRerankDepth = 10;    // candidates that get the proximity bonus: a first page
 constexpr size_t kMaxQueryWords = 64;  // a pasted page is answered by its first words
 constexpr size_t kMinSweep = 256;      // removed chunks waiting before a full compaction
 
