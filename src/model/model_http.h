@@ -1,10 +1,11 @@
 // POSTs JSON to an OpenAI-compatible endpoint with libcurl: Bearer key, connect and total
 // timeouts, retries with exponential backoff on 429, 5xx and network errors (Retry-After
 // honoured up to a cap). Errors name the status and the attempts, never the key or the
-// posted text. Base of the embeddings client and, later, the chat-completions client.
+// posted text. The one retry loop of the embeddings and chat-completions clients.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,6 +28,25 @@ struct HttpPolicy {
 using SleepFn = std::function<void(std::chrono::milliseconds)>;
 SleepFn real_sleep();
 
+// How a caller takes part in one POST: what it reads of the answer and when it stops.
+// Every hook is optional.
+struct PostHooks {
+  const char* accept = "application/json";
+  // Before each attempt (counted from 0): forget what the previous attempt left.
+  std::function<void(int attempt)> on_attempt;
+  // Pieces of a 2xx answer's body as they arrive (error bodies are not passed on). An
+  // error aborts the transfer and ends the call with that error, without retrying.
+  std::function<Status(std::string_view)> on_body;
+  // Called while the transfer runs: often while data flows, about once a second when
+  // idle. An error aborts, as for on_body (timeouts of the caller's own, cancellation).
+  std::function<Status()> on_tick;
+  // After a 2xx transfer ended: an error (e.g. a stream cut before its end) counts as a
+  // failed attempt, retried like a 5xx.
+  std::function<Status()> on_complete;
+  // After a failed attempt: false forbids another (e.g. an answer was partly delivered).
+  std::function<bool()> may_retry;
+};
+
 class ModelHttp {
  public:
   ModelHttp(ModelEndpoint endpoint, HttpPolicy policy, SleepFn sleep = real_sleep())
@@ -36,6 +56,10 @@ class ModelHttp {
   // unavailable (network, timeout, 429 or 5xx after the last attempt), invalid_argument
   // (another 4xx: a wrong key, model or URL; not retried).
   Result<std::string> post_json(std::string_view path, const std::string& json_body) const;
+
+  // The same POST with the answer handed to `hooks` as it arrives (streaming). Failures as
+  // for post_json, plus the hooks' own errors.
+  Status post(std::string_view path, const std::string& json_body, const PostHooks& hooks) const;
 
   const ModelEndpoint& endpoint() const { return endpoint_; }
   const HttpPolicy& policy() const { return policy_; }

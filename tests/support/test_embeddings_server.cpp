@@ -57,18 +57,6 @@ uint64_t fnv1a(std::string_view text) {
   return hash;
 }
 
-LoopbackResponse json_answer(int status, std::string body, int retry_after = -1) {
-  LoopbackResponse out;
-  out.status = status;
-  out.headers.emplace_back("Content-Type", "application/json");
-  if (retry_after >= 0) out.headers.emplace_back("Retry-After", std::to_string(retry_after));
-  out.body = std::move(body);
-  return out;
-}
-
-std::string error_body(const std::string& message) {
-  return json::serialize(json::object{{"error", json::object{{"message", message}}}});
-}
 
 }  // namespace
 
@@ -117,9 +105,7 @@ std::string TestEmbeddingsServer::base_url() const { return server_.url("/v1"); 
 
 void TestEmbeddingsServer::fail_next(int requests, int status, int retry_after_seconds) {
   std::lock_guard lock(mutex_);
-  fail_remaining_ = requests;
-  fail_status_ = status;
-  retry_after_ = retry_after_seconds;
+  failures_.fail_next(requests, status, retry_after_seconds);
 }
 
 void TestEmbeddingsServer::set_delay(std::chrono::milliseconds delay) {
@@ -184,10 +170,7 @@ LoopbackResponse TestEmbeddingsServer::answer(const LoopbackRequest& request) {
     ++unauthorized_;
     return json_answer(401, error_body("invalid api key"));
   }
-  if (fail_remaining_ > 0) {
-    --fail_remaining_;
-    return json_answer(fail_status_, error_body("failing as told"), retry_after_);
-  }
+  if (LoopbackResponse failure; failures_.take(failure)) return failure;
   boost::system::error_code ec;
   json::value parsed = json::parse(request.body, ec);
   const json::object* object = ec ? nullptr : parsed.if_object();

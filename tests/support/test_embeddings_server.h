@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/support/loopback_http_server.h"
+#include "tests/support/openai_fake.h"
 
 namespace parley::test {
 
@@ -50,9 +51,7 @@ class TestEmbeddingsServer {
   LoopbackResponse answer(const LoopbackRequest& request);
 
   mutable std::mutex mutex_;
-  int fail_remaining_ = 0;
-  int fail_status_ = 500;
-  int retry_after_ = -1;
+  FailureSwitch failures_;
   std::chrono::milliseconds delay_{0};
   int requests_ = 0;
   int unauthorized_ = 0;
