@@ -170,8 +170,10 @@ Authenticator make_authenticator(AuthDeps deps) {
   };
 }
 
-std::vector<TenantParam> tenant_params(BotService& bots) {
-  return {{"bot_id", "bot", [&bots](std::string_view id) { return bots.workspace_of(id); }}};
+std::vector<TenantParam> tenant_params(BotService& bots, ChatService& chat) {
+  return {{"bot_id", "bot", [&bots](std::string_view id) { return bots.workspace_of(id); }},
+          {"conversation_id", "cnv",
+           [&chat](std::string_view id) { return chat.workspace_of(id); }}};
 }
 
 }  // namespace parley

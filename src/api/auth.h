@@ -12,6 +12,7 @@
 #include "accounts/account_service.h"
 #include "accounts/api_key_service.h"
 #include "http/server.h"
+#include "chat/chat_service.h"
 #include "kb/bot_service.h"
 
 namespace parley {
@@ -35,8 +36,9 @@ struct AuthDeps {
 
 Authenticator make_authenticator(AuthDeps deps);
 
-// The objects routes name in place of their workspace: bots ({bot_id}).
-std::vector<TenantParam> tenant_params(BotService& bots);
+// The objects routes name in place of their workspace: bots ({bot_id}), conversations
+// ({conversation_id}).
+std::vector<TenantParam> tenant_params(BotService& bots, ChatService& chat);
 
 // The session cookie: `__Host-parley_session` (Secure, as browsers require for that prefix)
 // when the request came over TLS or to a loopback host, else `parley_session`. HttpOnly,

@@ -26,6 +26,8 @@ struct FullRouter {
     workspaces = std::make_unique<WorkspaceService>(context);
     kb = std::make_unique<KnowledgeBase>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, extract_document, log);
+    chat = std::make_unique<ChatService>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config}, kb->search);
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,
@@ -34,10 +36,12 @@ struct FullRouter {
                             kb->bots,
                             kb->sources,
                             kb->search,
+                            *chat,
                             kb_config});
   }
   ~FullRouter() {
     router = Router();
+    chat.reset();
     kb.reset();
     workspaces.reset();
     keys.reset();
@@ -61,6 +65,7 @@ struct FullRouter {
   std::unique_ptr<ApiKeyService> keys;
   std::unique_ptr<WorkspaceService> workspaces;
   std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<ChatService> chat;
   Router router;
 };
 

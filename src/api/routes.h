@@ -7,6 +7,7 @@
 #include "accounts/workspace_service.h"
 #include "api/health.h"
 #include "http/router.h"
+#include "chat/chat_service.h"
 #include "kb/bot_service.h"
 #include "kb/search_service.h"
 #include "kb/source_service.h"
@@ -22,6 +23,7 @@ struct ApiDeps {
   BotService& bots;
   SourceService& sources;
   SearchService& search;
+  ChatService& chat;
   const KbConfig& kb;
 };
 
@@ -36,5 +38,6 @@ void add_audit_routes(Router& router, const ApiDeps& deps);
 void add_bot_routes(Router& router, const ApiDeps& deps);
 void add_source_routes(Router& router, const ApiDeps& deps);  // sources and their chunks
 void add_search_routes(Router& router, const ApiDeps& deps);
+void add_chat_routes(Router& router, const ApiDeps& deps);  // chat and transcripts
 
 }  // namespace parley

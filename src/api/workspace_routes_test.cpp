@@ -34,7 +34,7 @@ class WorkspaceRoutesTest : public ::testing::Test {
     server_ = std::make_unique<Server>(
         config_, api_.router, api_.metrics, log_, false,
         make_authenticator({*api_.accounts, *api_.keys, *api_.store, api_.auth.public_url,
-                            tenant_params(api_.kb->bots)}));
+                            tenant_params(api_.kb->bots, *api_.chat)}));
     auto port = server_->listen();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
@@ -335,10 +335,13 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   auto a_source = api_.kb->sources.add_qa(ws_a_, a_bot->id, {"Q?", "A.", {}, std::nullopt},
                                           Actor::user(alice_id_));
   ASSERT_TRUE(a_source.ok());
+  auto a_conversation = api_.chat->chat(ws_a_, a_bot->id, {"Q?", std::nullopt, std::nullopt});
+  ASSERT_TRUE(a_conversation.ok()) << a_conversation.error().message;
   const std::map<std::string, std::string> a_ids = {
       {"{ws_id}", ws_a_},          {"{user_id}", alice_id_},
       {"{key_id}", a_key->key.id}, {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
-      {"{bot_id}", a_bot->id},     {"{source_id}", a_source->id}};
+      {"{bot_id}", a_bot->id},     {"{source_id}", a_source->id},
+      {"{conversation_id}", a_conversation->conversation_id}};
   int swept = 0;
   for (const Route& route : api_.router.routes()) {
     if (route.options.access.kind != AuthKind::member) continue;
@@ -362,6 +365,9 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   // And A is still whole.
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 200);
   EXPECT_TRUE(api_.kb->sources.get(ws_a_, a_bot->id, a_source->id).ok());
+  auto a_transcript = api_.chat->get(ws_a_, a_conversation->conversation_id);
+  ASSERT_TRUE(a_transcript.ok());
+  EXPECT_EQ(a_transcript->messages.size(), 2u);  // B's calls added nothing
 }
 
 // B cannot end A's session either: session ids are checked against their owner.

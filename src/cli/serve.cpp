@@ -64,6 +64,7 @@ int run_serve(const Config& config) {
   WorkspaceService workspaces(accounts_context);
   KnowledgeBase kb({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl},
                    sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
+  ChatService chat({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search);
   metrics.add_source([&kb](std::string& out) {
     kb.embedding_counters.render(out);
     kb.search.render_metrics(out);
@@ -77,11 +78,12 @@ int run_serve(const Config& config) {
                kb.bots,
                kb.sources,
                kb.search,
+               chat,
                config.kb});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,
                 make_authenticator({accounts, keys, *rt.store, config.auth.public_url,
-                                    tenant_params(kb.bots)}));
+                                    tenant_params(kb.bots, chat)}));
   server_ptr = &server;
   auto port = server.listen();
   if (!port) {

@@ -52,15 +52,7 @@ Result<BotSettings> open_bot_settings(const Keyring& keyring, const BotRow& row)
 
 Result<std::optional<BotRow>> read_bot(const KbContext& ctx, std::string_view workspace_id,
                                        std::string_view bot_id) {
-  std::optional<BotRow> row;
-  Status read = ctx.store.db().read([&](Tx& tx) -> Status {
-    auto found = find_bot(tx, workspace_id, bot_id);
-    if (!found) return found.error();
-    row = std::move(*found);
-    return ok_status();
-  });
-  if (!read) return read.error();
-  return row;
+  return read_one(ctx.store.db(), [&](Tx& tx) { return find_bot(tx, workspace_id, bot_id); });
 }
 
 Result<BotView> BotService::open_bot(const BotRow& row) {
@@ -172,15 +164,7 @@ Status BotService::remove(std::string_view workspace_id, std::string_view bot_id
 }
 
 Result<std::optional<std::string>> BotService::workspace_of(std::string_view bot_id) {
-  std::optional<std::string> workspace;
-  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
-    auto found = find_bot_workspace(tx, bot_id);
-    if (!found) return found.error();
-    workspace = std::move(*found);
-    return ok_status();
-  });
-  if (!read) return read.error();
-  return workspace;
+  return read_one(ctx_.store.db(), [&](Tx& tx) { return find_bot_workspace(tx, bot_id); });
 }
 
 }  // namespace parley

@@ -275,6 +275,9 @@ Result<std::vector<SearchResult>> SearchService::search(std::string_view workspa
     result.source = {source->second.id, source->second.external_id, std::move(*title),
                      url->empty() ? std::optional<std::string>() : std::move(*url)};
     if (!body->url.empty()) result.source.url = body->url;  // a crawled page's own URL
+    result.question = std::move(body->question);
+    result.alternatives = std::move(body->alternatives);
+    result.page = body->page;
     results.push_back(std::move(result));
   }
   return results;

@@ -37,6 +37,11 @@ struct SearchResult {
   std::string text;
   std::vector<std::string> highlights;  // the words of the text that matched
   SearchResultSource source;
+  // For the answerers (the search route does not show them): a Q&A chunk's question and
+  // its other phrasings (text is then the answer), and the page of a paged document.
+  std::string question;
+  std::vector<std::string> alternatives;
+  int64_t page = 0;  // 0: none
 };
 
 class SearchService {

@@ -12,6 +12,14 @@ ColumnInfo knowledge(std::string column, std::string category) {
   return {std::move(column), std::move(category), kKnowledgePurpose, LegalBasis::contract,
           Retention::account_data, true};
 }
+// Chat transcripts: "Chatbot interaction data: retained for up to 12 months". Message text
+// and citations are sealed with the visitor's own key, so erasing a visitor is destroying it.
+constexpr const char* kChatPurpose =
+    "answer the visitor and keep the conversation for the business (transcripts, handoff)";
+ColumnInfo chat(std::string column, std::string category, bool sealed) {
+  return {std::move(column), std::move(category), kChatPurpose, LegalBasis::contract,
+          Retention::chatbot_data, sealed};
+}
 }  // namespace
 
 const std::vector<TableInfo>& data_map() {
@@ -128,6 +136,17 @@ const std::vector<TableInfo>& data_map() {
        "embedded text; a vector can give away its text, so it is sealed",
        "workspace_id",
        {knowledge("vector_sealed", "knowledge.content")}},
+      {"conversations",
+       "a bot's conversations with its visitors: who (a random visitor id), state, counts, "
+       "times",
+       "visitor_id",
+       {chat("visitor_id", "visitor.id", false), chat("created_at", "visitor.activity", false),
+        chat("updated_at", "visitor.activity", false)}},
+      {"messages",
+       "what a visitor wrote and what the bot or an agent answered, with citations",
+       "conversation_id",
+       {chat("text_sealed", "visitor.message", true),
+        chat("citations_sealed", "visitor.message", true)}},
       {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
       {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };

@@ -14,6 +14,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -90,5 +91,18 @@ class Database {
 
   virtual StoreStats stats() const = 0;
 };
+
+// Runs `query(tx) -> Result<T>` against a snapshot and hands its result back: for a
+// service that reads one thing.
+template <typename Query>
+auto read_one(Database& db, Query&& query) -> decltype(query(std::declval<Tx&>())) {
+  std::optional<decltype(query(std::declval<Tx&>()))> result;
+  Status read = db.read([&](Tx& tx) -> Status {
+    result.emplace(query(tx));
+    return ok_status();
+  });
+  if (!read) return read.error();
+  return std::move(*result);
+}
 
 }  // namespace parley

@@ -15,6 +15,7 @@ const std::vector<Migration>& parley_migrations() {
       outbox_migration(),
       kb_migration(),
       embeddings_migration(),
+      chat_migration(),
   };
   return migrations;
 }

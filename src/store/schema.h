@@ -15,6 +15,7 @@ Migration audit_migration();   // 3: audit_log, audit_checkpoints, audit_head (s
 Migration outbox_migration();  // 4: mail_outbox (schema_outbox.cpp)
 Migration kb_migration();      // 5: bots, sources, pages, chunks (schema_kb.cpp)
 Migration embeddings_migration();  // 6: embeddings, chunks.embed_hash (schema_embeddings.cpp)
+Migration chat_migration();        // 7: conversations, messages (schema_chat.cpp)
 
 const std::vector<Migration>& parley_migrations();
 

@@ -15,6 +15,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/json_fields.h"
 #include "tests/support/parley_process.h"
+#include "tests/support/served_workspace.h"
 #include "tests/support/test_embeddings_server.h"
 #include "tests/support/workspace_bootstrap.h"
 
@@ -29,44 +30,10 @@ using testing::ParleyServer;
 using testing::parse_json;
 using testing::text_of;
 
-class HybridSearch : public ::testing::Test {
+class HybridSearch : public testing::ServedWorkspace {
  protected:
-  void SetUp() override {
-    dir_ = testing::make_temp_dir("hybrid");
-    auto bootstrapped = testing::bootstrap_workspace(dir_ / "data", env());
-    ASSERT_EQ(bootstrapped.process.exit_code, 0) << bootstrapped.process.output;
-    key_ = bootstrapped.api_key;
-    workspace_ = bootstrapped.workspace_id;
-    ASSERT_FALSE(key_.empty()) << bootstrapped.process.output;
-    server_ = std::make_unique<ParleyServer>(dir_ / "data", std::vector<std::string>{}, env());
-    ASSERT_TRUE(server_->started()) << server_->output_so_far();
-  }
-  void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::map<std::string, std::string> env() const {
-    return {{"PARLEY_MASTER_KEY", testing::test_master_key()},
-            {"PARLEY_AUTH_ARGON2_MEM_KIB", "8192"},
-            {"PARLEY_AUTH_ARGON2_OPS", "1"},
-            {"PARLEY_KB_EMBEDDINGS_RETRY_BASE_MS", "1"},
-            {"PARLEY_KB_EMBEDDINGS_RETRY_CAP_MS", "5"}};
-  }
-
-  HttpResponse call(const std::string& method, const std::string& path,
-                    const std::string& body = {}) {
-    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + key_}};
-    if (!body.empty()) headers["Content-Type"] = "application/json";
-    auto response = testing::http_request(server_->port(), method, path, body, headers);
-    return response ? *response : HttpResponse{};
-  }
-
-  std::string make_bot(const std::string& settings = "{}") {
-    auto bot = call("POST", "/api/v1/workspaces/" + workspace_ + "/bots",
-                    R"({"name":"Support","language":"en","settings":)" + settings + "}");
-    EXPECT_EQ(bot.status, 201) << bot.body;
-    return text_of(parse_json(bot.body), "id");
+  std::map<std::string, std::string> extra_env() const override {
+    return {{"PARLEY_KB_EMBEDDINGS_RETRY_BASE_MS", "1"}, {"PARLEY_KB_EMBEDDINGS_RETRY_CAP_MS", "5"}};
   }
 
   std::string embeddings_settings() const {
@@ -116,10 +83,6 @@ class HybridSearch : public ::testing::Test {
   }
 
   TestEmbeddingsServer embeddings_;
-  std::filesystem::path dir_;
-  std::unique_ptr<ParleyServer> server_;
-  std::string key_;
-  std::string workspace_;
 };
 
 TEST_F(HybridSearch, AQuerySharingNoWordFindsThePassageOnlyWithHybridOn) {
@@ -153,6 +116,13 @@ TEST_F(HybridSearch, WithTheEndpointDownSourcesAreReadyAndSearchAnswers) {
   const std::string bot = make_bot(embeddings_settings());
   embeddings_.fail_next(100000, 503);
   add_corpus(bot);
+  // A source is ready once its chunks commit; its embedding is tried (and fails) after, so
+  // the last failure may be counted a moment after the source shows ready.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (metric("parley_embeddings_ingest_failures_total") < 3 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   EXPECT_GE(metric("parley_embeddings_ingest_failures_total"), 3);
   json::array results = search(bot, "refunds");  // BM25 alone
   ASSERT_FALSE(results.empty());

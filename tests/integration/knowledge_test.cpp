@@ -13,6 +13,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/json_fields.h"
 #include "tests/support/parley_process.h"
+#include "tests/support/served_workspace.h"
 #include "tests/support/sample_files.h"
 #include "tests/support/test_site.h"
 #include "tests/support/workspace_bootstrap.h"
@@ -39,45 +40,18 @@ std::string multipart_body(const std::string& boundary, const std::string& filen
          boundary + "--\r\n";
 }
 
-class Knowledge : public ::testing::Test {
+class Knowledge : public testing::ServedWorkspace {
  protected:
   void SetUp() override {
-    dir_ = make_temp_dir("knowledge");
-    auto bootstrapped = testing::bootstrap_workspace(data(), env());
-    ASSERT_EQ(bootstrapped.process.exit_code, 0) << bootstrapped.process.output;
-    key_ = bootstrapped.api_key;
-    workspace_ = bootstrapped.workspace_id;
-    ASSERT_FALSE(key_.empty()) << bootstrapped.process.output;
-    server_ = std::make_unique<ParleyServer>(data(), std::vector<std::string>{}, env());
-    ASSERT_TRUE(server_->started()) << server_->output_so_far();
-    auto bot = call("POST", "/api/v1/workspaces/" + workspace_ + "/bots",
-                    R"({"name":"Support","language":"en"})");
-    ASSERT_EQ(bot.status, 201) << bot.body;
-    bot_ = text_of(parse_json(bot.body), "id");
+    ServedWorkspace::SetUp();
+    if (HasFatalFailure()) return;
+    bot_ = make_bot();
   }
-  void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::filesystem::path data() const { return dir_ / "data"; }
-  std::map<std::string, std::string> env() const {
-    return {{"PARLEY_MASTER_KEY", testing::test_master_key()},
-            {"PARLEY_AUTH_ARGON2_MEM_KIB", "8192"},
-            {"PARLEY_AUTH_ARGON2_OPS", "1"},
-            {"PARLEY_KB_MAX_UPLOAD_BYTES", std::to_string(8 * 1024 * 1024)},
+  std::map<std::string, std::string> extra_env() const override {
+    return {{"PARLEY_KB_MAX_UPLOAD_BYTES", std::to_string(8 * 1024 * 1024)},
             {"PARLEY_KB_EXTRACT_MAX_UNCOMPRESSED_MB", "16"},
             {"PARLEY_CRAWL_ALLOW_PRIVATE", "127.0.0.0/8"},  // the test site is on loopback
             {"PARLEY_CRAWL_PER_HOST_DELAY_MS", "0"}};
-  }
-
-  HttpResponse call(const std::string& method, const std::string& path,
-                    const std::string& body = {},
-                    const std::string& content_type = "application/json") {
-    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + key_}};
-    if (!body.empty()) headers["Content-Type"] = content_type;
-    auto response = testing::http_request(server_->port(), method, path, body, headers);
-    return response ? *response : HttpResponse{};
   }
 
   HttpResponse upload(const std::string& filename, const std::string& bytes) {
@@ -120,10 +94,6 @@ class Knowledge : public ::testing::Test {
     return all;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<ParleyServer> server_;
-  std::string key_;
-  std::string workspace_;
   std::string bot_;
 };
 

@@ -68,12 +68,12 @@ Result<std::vector<CsvRecord>> parse(std::string_view text, char delimiter, bool
 
 bool is_blank(const CsvRecord& record) {
   return std::all_of(record.fields.begin(), record.fields.end(),
-                     [](const std::string& f) { return collapse_whitespace(f).empty(); });
+                     [](const std::string& f) { return normalize_whitespace(f).empty(); });
 }
 
 // "Question:" -> "question"; only ASCII letters change case, which covers the headers below.
 std::string header_word(const std::string& cell) {
-  std::string word = collapse_whitespace(cell);
+  std::string word = normalize_whitespace(cell);
   while (!word.empty() && (word.back() == ':' || word.back() == '?')) word.pop_back();
   for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return word;
@@ -129,7 +129,7 @@ std::optional<QaColumns> qa_columns(const CsvRecord& header) {
 
 std::string field_at(const CsvRecord& record, std::optional<size_t> index) {
   if (!index || *index >= record.fields.size()) return "";
-  return collapse_whitespace(record.fields[*index]);
+  return normalize_whitespace(record.fields[*index]);
 }
 
 std::vector<std::string> split_alternatives(const std::string& cell) {
@@ -137,7 +137,7 @@ std::vector<std::string> split_alternatives(const std::string& cell) {
   size_t start = 0;
   while (start <= cell.size()) {
     size_t end = std::min(cell.find('|', start), cell.size());
-    std::string alternative = collapse_whitespace(cell.substr(start, end - start));
+    std::string alternative = normalize_whitespace(cell.substr(start, end - start));
     if (!alternative.empty()) alternatives.push_back(std::move(alternative));
     start = end + 1;
   }
@@ -154,7 +154,7 @@ Result<Document> qa_document(const std::vector<CsvRecord>& rows, const QaColumns
     std::string problem;
     bool extra = std::any_of(row.fields.begin() + std::min(columns.width, row.fields.size()),
                              row.fields.end(),
-                             [](const std::string& f) { return !collapse_whitespace(f).empty(); });
+                             [](const std::string& f) { return !normalize_whitespace(f).empty(); });
     if (extra) {
       problem = "has more columns than the header (a comma or semicolon outside quotes?)";
     } else if (answer.empty()) {

@@ -142,7 +142,7 @@ class BodyReader {
   void paragraph(pugi::xml_node node) {
     std::string raw;
     append_visible_text(node, raw);
-    std::string text = collapse_whitespace(raw);
+    std::string text = normalize_whitespace(raw);
     if (text.empty()) return;
     pugi::xml_node properties = child(node, "pPr");
     Style style = resolve_style(styles_, attribute(child(properties, "pStyle"), "val"));
@@ -214,7 +214,7 @@ Result<std::string> office_document_title(ZipReader& zip) {
   if (!core.ok()) return core.error();
   pugi::xml_document xml;
   if (!xml.load_buffer_inplace(core->data(), core->size())) return std::string();
-  std::string title = collapse_whitespace(child(xml.document_element(), "title").text().get());
+  std::string title = normalize_whitespace(child(xml.document_element(), "title").text().get());
   return truncate_utf8(title, 200);
 }
 
@@ -251,7 +251,7 @@ Result<Document> extract_docx(std::string_view bytes, const ZipLimits& limits) {
         [](pugi::xml_node n) { return is(n, "lang") && !attribute(n, "val").empty(); });
     language = attribute(lang, "val");
   }
-  document.language = collapse_whitespace(language);
+  document.language = normalize_whitespace(language);
   auto title = office_document_title(*zip);
   if (!title.ok()) return title.error();
   document.title = !title->empty()                 ? *title

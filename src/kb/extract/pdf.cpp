@@ -95,7 +95,7 @@ std::vector<Line> page_lines(const poppler::page& page) {
     std::string_view raw = line.text;
     while (raw.ends_with(' ')) raw.remove_suffix(1);
     line.soft_hyphen_end = raw.ends_with("\xC2\xAD");
-    line.text = collapse_whitespace(raw);
+    line.text = normalize_whitespace(raw);
   }
   std::erase_if(lines, [](const Line& line) { return line.text.empty(); });
   return lines;
@@ -137,7 +137,7 @@ std::vector<std::string> page_paragraphs(const std::vector<Line>& lines) {
 }
 
 std::string metadata_title(const poppler::document& document) {
-  std::string title = collapse_whitespace(to_utf8(document.get_title()));
+  std::string title = normalize_whitespace(to_utf8(document.get_title()));
   // Word's PDF export titles files after the Word file; that is no title to show anyone.
   constexpr std::string_view kWordPrefix = "Microsoft Word - ";
   if (title.starts_with(kWordPrefix)) title.clear();

@@ -185,7 +185,7 @@ std::optional<std::string> decode_text(std::string_view bytes) {
   return decoded;
 }
 
-std::string collapse_whitespace(std::string_view text) {
+std::string normalize_whitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool pending_space = false;
@@ -221,7 +221,7 @@ std::vector<std::string> split_paragraphs(std::string_view text) {
     size_t end = text.find_first_of("\n\f", start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
-    if (collapse_whitespace(line).empty()) {
+    if (normalize_whitespace(line).empty()) {
       flush();
     } else {
       if (!current.empty()) current += '\n';
@@ -237,7 +237,7 @@ std::vector<std::string> split_paragraphs(std::string_view text) {
 std::string table_row_text(const std::vector<std::string>& cells) {
   std::vector<std::string> collapsed;
   collapsed.reserve(cells.size());
-  for (const auto& cell : cells) collapsed.push_back(collapse_whitespace(cell));
+  for (const auto& cell : cells) collapsed.push_back(normalize_whitespace(cell));
   while (!collapsed.empty() && collapsed.back().empty()) collapsed.pop_back();
   std::string line;
   for (size_t i = 0; i < collapsed.size(); ++i) {
@@ -257,7 +257,7 @@ std::string truncate_utf8(std::string_view text, size_t max_bytes) {
 Result<Document> extract_text(std::string_view text) {
   Document document;
   for (const auto& paragraph : split_paragraphs(text)) {
-    std::string collapsed = collapse_whitespace(paragraph);
+    std::string collapsed = normalize_whitespace(paragraph);
     if (collapsed.empty()) continue;
     document.blocks.push_back(Block{BlockKind::paragraph, 0, std::move(collapsed), 0});
   }

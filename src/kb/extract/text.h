@@ -25,7 +25,9 @@ std::string to_valid_utf8(std::string_view text);
 
 // Valid UTF-8 with runs of whitespace (ASCII and Unicode spaces, line breaks) turned into one
 // space, control and zero-width characters dropped, and the ends trimmed.
-std::string collapse_whitespace(std::string_view text);
+// (Not collapse_whitespace: answer/sentence_splitter.h has that name for its ASCII version,
+// and chat links both libraries.)
+std::string normalize_whitespace(std::string_view text);
 
 // Text split at blank lines (lines holding only whitespace); the pieces keep their line
 // breaks so a caller can still see lines (PDF hyphenation) before collapsing them.

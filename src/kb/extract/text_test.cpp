@@ -16,8 +16,8 @@ TEST(Text, ParagraphsSplitOnBlankLinesAndLinesCollapse) {
 }
 
 TEST(Text, CollapseHandlesUnicodeSpacesAndInvisibleCharacters) {
-  EXPECT_EQ(collapse_whitespace("  a\u00A0\u00A0b\u2003c\u200Bd\u00ADe\x01 \n"), "a b cde");
-  EXPECT_EQ(collapse_whitespace(""), "");
+  EXPECT_EQ(normalize_whitespace("  a\u00A0\u00A0b\u2003c\u200Bd\u00ADe\x01 \n"), "a b cde");
+  EXPECT_EQ(normalize_whitespace(""), "");
 }
 
 TEST(Text, InvalidUtf8IsReplaced) {
@@ -26,7 +26,7 @@ TEST(Text, InvalidUtf8IsReplaced) {
   std::string repaired = to_valid_utf8(broken);
   EXPECT_TRUE(is_valid_utf8(repaired));
   EXPECT_EQ(repaired, "ok \uFFFD end \uFFFD\uFFFD\uFFFD overlong \uFFFD\uFFFD");
-  EXPECT_TRUE(is_valid_utf8(collapse_whitespace(broken)));
+  EXPECT_TRUE(is_valid_utf8(normalize_whitespace(broken)));
 }
 
 TEST(Text, DecodesUtf8WithBomUtf16AndWindows1252) {

@@ -1,0 +1,296 @@
+#include "chat/chat_service.h"
+
+#include "answer/follow_up.h"
+#include "chat/message_codec.h"
+#include "chat/passages.h"
+#include "core/ids.h"
+#include "kb/bot_service.h"
+
+namespace parley {
+namespace {
+
+Error no_conversation() { return make_error(ErrorCode::not_found, "no such conversation"); }
+Error no_bot() { return make_error(ErrorCode::not_found, "no such bot"); }
+
+bool blank(std::string_view text) {
+  for (unsigned char ch : text) {
+    if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') return false;
+  }
+  return true;
+}
+
+Status check_input(const ChatInput& input, const ChatOptions& options) {
+  if (input.message.empty() || blank(input.message)) {
+    return make_error(ErrorCode::invalid_argument, "message: write something to ask");
+  }
+  if (input.message.size() > options.max_message_bytes) {
+    return make_error(ErrorCode::invalid_argument,
+                      "message: at most " + std::to_string(options.max_message_bytes) + " bytes");
+  }
+  if (input.visitor_id && !is_valid_id(*input.visitor_id, "vis")) {
+    return make_error(ErrorCode::invalid_argument,
+                      "visitor_id: give the visitor_id an earlier reply returned (vis_...)");
+  }
+  return ok_status();
+}
+
+MessageRow message_row(const ConversationRow& conversation, std::string id, std::string role,
+                       int64_t now) {
+  MessageRow row;
+  row.id = std::move(id);
+  row.conversation_id = conversation.id;
+  row.workspace_id = conversation.workspace_id;
+  row.role = std::move(role);
+  row.created_at = now;
+  return row;
+}
+
+}  // namespace
+
+bool human_owns(std::string_view state) {
+  return state == kStateWaitingForHuman || state == kStateWithAgent;
+}
+
+const ChatService::LanguageTools& ChatService::tools_for(const std::string& language) {
+  std::lock_guard lock(mutex_);
+  auto& tools = tools_[language];
+  if (!tools) {
+    tools = std::make_unique<LanguageTools>();
+    tools->analyzer = std::make_shared<const Analyzer>(language);
+    tools->answerer = std::make_unique<ExtractiveAnswerer>(tools->analyzer);
+  }
+  return *tools;
+}
+
+Result<std::vector<Turn>> ChatService::history_of(const ConversationRow& conversation,
+                                                  const std::vector<MessageRow>& rows) const {
+  const std::string owner = visitor_key_owner(conversation.workspace_id, conversation.visitor_id);
+  std::vector<Turn> history;
+  for (const MessageRow& row : rows) {
+    auto opened = open_message(ctx_.keyring, owner, row);
+    if (!opened) return opened.error();
+    history.push_back(
+        {row.role == "visitor" ? Speaker::visitor : Speaker::bot, std::move(opened->text)});
+  }
+  return history;
+}
+
+Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& bot,
+                                   const std::string& question, const std::vector<Turn>& history) {
+  auto settings = open_bot_settings(ctx_.keyring, bot);
+  if (!settings) return settings.error();
+  const LanguageTools& tools = tools_for(bot.language);
+  const std::string query = retrieval_query(question, history, *tools.analyzer);
+  auto results = search_.search(workspace_id, bot.id, query, options_.search_limit);
+  if (!results) return results.error();
+  AnswerRequest request;
+  request.question = question;
+  request.history = history;
+  request.settings = {settings->confidence_threshold, settings->fallback_message};
+  request.passages = passages_from(std::move(*results));
+  return tools.answerer->answer(request);
+}
+
+Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_view bot_id,
+                                    const ChatInput& input) {
+  if (Status s = check_input(input, options_); !s) return s.error();
+  if (!is_valid_id(bot_id, "bot")) return no_bot();
+  if (input.conversation_id && !is_valid_id(*input.conversation_id, "cnv")) {
+    return no_conversation();
+  }
+  auto bot = read_bot(ctx_, workspace_id, bot_id);
+  if (!bot) return bot.error();
+  if (!*bot) return no_bot();
+
+  const int64_t now = ctx_.clock.now_ms();
+  ConversationRow conversation;
+  const bool is_new = !input.conversation_id;
+  std::vector<Turn> history;
+  if (is_new) {
+    conversation = {new_id("cnv", ctx_.clock),
+                    std::string(workspace_id),
+                    std::string(bot_id),
+                    input.visitor_id.value_or(new_id("vis", ctx_.clock)),
+                    std::string(kStateOpen),
+                    0,
+                    now,
+                    now};
+  } else {
+    // The conversation and its recent messages (the follow-up's context) in one read.
+    std::optional<ConversationRow> found;
+    std::vector<MessageRow> recent;
+    Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+      auto row = find_conversation(tx, workspace_id, *input.conversation_id);
+      if (!row) return row.error();
+      found = std::move(*row);
+      recent.clear();
+      if (!found || human_owns(found->state)) return ok_status();
+      auto messages = recent_messages(tx, found->id, options_.history_messages);
+      if (!messages) return messages.error();
+      recent = std::move(*messages);
+      return ok_status();
+    });
+    if (!read) return read.error();
+    // Another bot's conversation is as unknown here as another workspace's.
+    if (!found || found->bot_id != bot_id) return no_conversation();
+    if (input.visitor_id && *input.visitor_id != found->visitor_id) return no_conversation();
+    conversation = std::move(*found);
+    if (!human_owns(conversation.state)) {
+      auto turns = history_of(conversation, recent);
+      if (!turns) return turns.error();
+      history = std::move(*turns);
+    }
+  }
+  if (conversation.state == kStateClosed) {
+    return make_error(ErrorCode::conflict,
+                      "this conversation is closed: start a new one (no conversation_id)");
+  }
+
+  std::optional<Answer> answer;
+  if (!human_owns(conversation.state)) {
+    auto answered = this->answer(workspace_id, **bot, input.message, history);
+    if (!answered) return answered.error();
+    answer = std::move(*answered);
+  }
+
+  // Sealed before the write: a new visitor's key costs an fsync of the keyring, which must
+  // not hold up the writer.
+  const std::string owner = visitor_key_owner(workspace_id, conversation.visitor_id);
+  MessageRow asked = message_row(conversation, new_id("msg", ctx_.clock), "visitor", now);
+  if (Status s = seal_message(ctx_.keyring, owner, asked, input.message, nullptr); !s) {
+    return s.error();
+  }
+  MessageRow answered = message_row(conversation, new_id("msg", ctx_.clock), "bot", now);
+  if (answer) {
+    answered.confidence = answer->confidence;
+    answered.fallback = answer->fallback;
+    if (Status s = seal_message(ctx_.keyring, owner, answered, answer->text, &answer->citations);
+        !s) {
+      return s.error();
+    }
+  }
+
+  std::string state;
+  bool bot_spoke = false;
+  Status wrote = ctx_.store.db().write([&](Tx& tx) -> Status {
+    int64_t count = 0;
+    state = conversation.state;
+    if (is_new) {
+      if (Status s = insert_conversation(tx, conversation); !s) return s;
+    } else {
+      // The state again, inside the write: an agent may have taken the conversation since.
+      auto current = find_conversation(tx, workspace_id, conversation.id);
+      if (!current) return current.error();
+      if (!*current) return no_conversation();
+      if ((*current)->state == kStateClosed) {
+        return make_error(ErrorCode::conflict,
+                          "this conversation is closed: start a new one (no conversation_id)");
+      }
+      count = (*current)->message_count;
+      state = (*current)->state;
+    }
+    bot_spoke = answer && !human_owns(state);
+    MessageRow visitor_row = asked;
+    visitor_row.seq = count + 1;
+    if (Status s = insert_message(tx, visitor_row); !s) return s;
+    if (bot_spoke) {
+      MessageRow bot_row = answered;
+      bot_row.seq = count + 2;
+      if (Status s = insert_message(tx, bot_row); !s) return s;
+    }
+    return touch_conversation(tx, conversation.id, bot_spoke ? 2 : 1, now);
+  });
+  if (!wrote) return wrote.error();
+
+  ChatReply reply{conversation.id, conversation.visitor_id, state, std::nullopt};
+  if (bot_spoke) {
+    reply.message =
+        ChatMessage{answered.id,      "bot", answer->text, answer->citations, answer->confidence,
+                    answer->fallback, now};
+  }
+  return reply;
+}
+
+Result<ChatMessage> ChatService::open(const ConversationRow& conversation,
+                                      const MessageRow& row) const {
+  auto opened = open_message(
+      ctx_.keyring, visitor_key_owner(conversation.workspace_id, conversation.visitor_id), row);
+  if (!opened) return opened.error();
+  return ChatMessage{
+      row.id,         row.role,     std::move(opened->text), std::move(opened->citations),
+      row.confidence, row.fallback, row.created_at};
+}
+
+Result<ConversationView> ChatService::get(std::string_view workspace_id,
+                                          std::string_view conversation_id) {
+  if (!is_valid_id(conversation_id, "cnv")) return no_conversation();
+  std::optional<ConversationRow> conversation;
+  std::vector<MessageRow> rows;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto found = find_conversation(tx, workspace_id, conversation_id);
+    if (!found) return found.error();
+    conversation = std::move(*found);
+    if (!conversation) return ok_status();
+    auto messages = list_messages(tx, conversation_id, 0, options_.max_messages_shown);
+    if (!messages) return messages.error();
+    rows = std::move(*messages);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  if (!conversation) return no_conversation();
+  ConversationView view{conversation->id,
+                        conversation->bot_id,
+                        conversation->visitor_id,
+                        conversation->state,
+                        conversation->message_count,
+                        conversation->created_at,
+                        conversation->updated_at,
+                        {}};
+  for (const MessageRow& row : rows) {
+    auto message = open(*conversation, row);
+    if (!message) return message.error();
+    view.messages.push_back(std::move(*message));
+  }
+  return view;
+}
+
+Result<ConversationPage> ChatService::list(std::string_view workspace_id, std::string_view bot_id,
+                                           std::string_view cursor, int limit) {
+  if (!is_valid_id(bot_id, "bot")) return no_bot();
+  if (!cursor.empty() && !is_valid_id(cursor, "cnv")) {
+    return make_error(ErrorCode::invalid_argument, "cursor: give the next_cursor of a page");
+  }
+  ConversationPage page;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto bot = find_bot(tx, workspace_id, bot_id);
+    if (!bot) return bot.error();
+    if (!*bot) return no_bot();
+    auto rows = list_conversations(tx, workspace_id, bot_id, cursor, limit + 1);
+    if (!rows) return rows.error();
+    page = {};
+    for (const ConversationRow& row : *rows) {
+      if (static_cast<int>(page.conversations.size()) == limit) {
+        page.next_cursor = page.conversations.back().id;
+        break;
+      }
+      page.conversations.push_back({row.id,
+                                    row.bot_id,
+                                    row.visitor_id,
+                                    row.state,
+                                    row.message_count,
+                                    row.created_at,
+                                    row.updated_at,
+                                    {}});
+    }
+    return ok_status();
+  });
+  if (!read) return read.error();
+  return page;
+}
+
+Result<std::optional<std::string>> ChatService::workspace_of(std::string_view conversation_id) {
+  return read_one(ctx_.store.db(),
+                  [&](Tx& tx) { return find_conversation_workspace(tx, conversation_id); });
+}
+
+}  // namespace parley

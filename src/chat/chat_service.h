@@ -1,0 +1,78 @@
+// Chat: a visitor's message in, the bot's cited answer out, both stored in one write
+// (acknowledged means committed), sealed with the visitor's key. Extractive answers only so
+// far: retrieval with the follow-up resolved from the conversation's recent turns, then
+// the extractive answerer with the bot's threshold and fallback message. While a human
+// owns the conversation the bot stays silent. Chat is high volume: no audit entry per
+// message, and nothing of a message reaches a log. Called by the chat and transcript routes.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "answer/extractive_answerer.h"
+#include "chat/chat_types.h"
+#include "kb/kb_context.h"
+#include "kb/search_service.h"
+#include "store/bots_repo.h"
+#include "store/conversations_repo.h"
+
+namespace parley {
+
+struct ChatOptions {
+  size_t max_message_bytes = 4000;
+  size_t search_limit = 5;
+  int history_messages = 10;      // the recent messages a follow-up is resolved with
+  int max_messages_shown = 1000;  // a transcript read shows at most this many
+};
+
+class ChatService {
+ public:
+  ChatService(KbContext context, SearchService& search, ChatOptions options = {})
+      : ctx_(context), search_(search), options_(options) {}
+
+  // not_found for an unknown bot, or a conversation of another bot or workspace;
+  // invalid_argument for a bad message or visitor id; conflict for a closed conversation.
+  Result<ChatReply> chat(std::string_view workspace_id, std::string_view bot_id,
+                         const ChatInput& input);
+
+  // One conversation with its messages, opened. not_found outside the workspace.
+  Result<ConversationView> get(std::string_view workspace_id, std::string_view conversation_id);
+  // A bot's conversations, newest first, without their messages.
+  Result<ConversationPage> list(std::string_view workspace_id, std::string_view bot_id,
+                                std::string_view cursor, int limit);
+
+  // The workspace a conversation belongs to, or nothing for an unknown id: how routes that
+  // name only a conversation find their tenant.
+  Result<std::optional<std::string>> workspace_of(std::string_view conversation_id);
+
+ private:
+  struct LanguageTools {
+    std::shared_ptr<const Analyzer> analyzer;
+    std::unique_ptr<ExtractiveAnswerer> answerer;
+  };
+  const LanguageTools& tools_for(const std::string& language);
+  Result<Answer> answer(std::string_view workspace_id, const BotRow& bot,
+                        const std::string& question, const std::vector<Turn>& history);
+  // The messages as turns, opened with the visitor's key.
+  Result<std::vector<Turn>> history_of(const ConversationRow& conversation,
+                                       const std::vector<MessageRow>& rows) const;
+  Result<ChatMessage> open(const ConversationRow& conversation, const MessageRow& row) const;
+
+  KbContext ctx_;
+  SearchService& search_;
+  ChatOptions options_;
+  std::mutex mutex_;  // guards tools_
+  // One per bot language, kept: an analyzer (stemmer, stopword list) is costly to build.
+  std::map<std::string, std::unique_ptr<LanguageTools>> tools_;
+};
+
+// The conversation states.
+inline constexpr std::string_view kStateOpen = "open";
+inline constexpr std::string_view kStateWaitingForHuman = "waiting_for_human";
+inline constexpr std::string_view kStateWithAgent = "with_agent";
+inline constexpr std::string_view kStateClosed = "closed";
+bool human_owns(std::string_view state);
+
+}  // namespace parley

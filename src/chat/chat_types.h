@@ -1,0 +1,55 @@
+// What the chat service takes and gives: plain structs the API encodes (the shapes of
+// POST /bots/{bot_id}/chat and GET /conversations/{id} are a contract).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "answer/answer_types.h"
+
+namespace parley {
+
+struct ChatInput {
+  std::string message;                         // 1-4000 bytes
+  std::optional<std::string> conversation_id;  // absent: a new conversation
+  std::optional<std::string> visitor_id;       // absent: a new visitor (vis_...)
+};
+
+struct ChatMessage {
+  std::string id;
+  std::string role;  // visitor | bot | agent
+  std::string text;
+  std::vector<Citation> citations;
+  std::optional<double> confidence;  // bot answers only
+  bool fallback = false;
+  int64_t created_at = 0;
+};
+
+struct ChatReply {
+  std::string conversation_id;
+  std::string visitor_id;
+  std::string state;  // the conversation's, after this turn
+  // The bot's answer; nothing while a human owns the conversation (waiting_for_human,
+  // with_agent): the visitor's message is stored and the agent answers.
+  std::optional<ChatMessage> message;
+};
+
+struct ConversationView {
+  std::string id;
+  std::string bot_id;
+  std::string visitor_id;
+  std::string state;
+  int64_t message_count = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::vector<ChatMessage> messages;  // oldest first; empty in lists
+};
+
+struct ConversationPage {
+  std::vector<ConversationView> conversations;
+  std::optional<std::string> next_cursor;
+};
+
+}  // namespace parley

@@ -1,0 +1,221 @@
+// Chat through the real binary on a real socket, as a script with an API key sees it:
+// a cited extractive answer over HTTP, a follow-up, the answer as Server-Sent Events, the
+// transcript read back, and the refusals: another workspace's key (404) and a key
+// without the chat scope (403).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "tests/support/api_client.h"
+#include "tests/support/http_client.h"
+#include "tests/support/json_fields.h"
+#include "tests/support/parley_process.h"
+#include "tests/support/served_workspace.h"
+#include "tests/support/workspace_bootstrap.h"
+
+namespace parley {
+namespace {
+
+namespace json = boost::json;
+using testing::HttpResponse;
+using testing::make_temp_dir;
+using testing::ParleyServer;
+using testing::parse_json;
+using testing::text_of;
+
+class Chat : public testing::ServedWorkspace {
+ protected:
+  void SetUp() override {
+    ServedWorkspace::SetUp();
+    if (HasFatalFailure()) return;
+    bot_ = make_bot();
+    shipping_ = add_text("Shipping",
+                         "We ship to every country in Europe. Shipping takes 5 business days from "
+                         "payment.");
+    pro_ = add_text("Pro plan",
+                    "The Pro plan includes unlimited bots and priority support. The Pro plan "
+                    "costs 29 dollars per month.");
+    add_text("Basic plan",
+             "The Basic plan includes one bot and email support. The Basic plan costs 9 dollars "
+             "per month.");
+  }
+
+  // Adds a text source and waits until it is ready; returns its id.
+  std::string add_text(const std::string& title, const std::string& text) {
+    auto added =
+        call("POST", "/api/v1/bots/" + bot_ + "/sources",
+             json::serialize(json::object{{"type", "text"}, {"title", title}, {"text", text}}));
+    EXPECT_EQ(added.status, 201) << added.body;
+    const std::string id = text_of(parse_json(added.body), "id");
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto got = call("GET", "/api/v1/bots/" + bot_ + "/sources/" + id);
+      if (text_of(parse_json(got.body), "status") == "ready") return id;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "source " << id << " never became ready";
+    return id;
+  }
+
+  HttpResponse chat(const json::object& body, const std::string& key = {}) {
+    return call_as(key.empty() ? key_ : key, "POST", "/api/v1/bots/" + bot_ + "/chat",
+                   json::serialize(body));
+  }
+
+  // A key of a second workspace of the same owner, made as the dashboard makes it.
+  std::string other_workspace_key() {
+    testing::ApiClient client(server_->port());
+    auto login =
+        client.send("POST", "/api/v1/auth/login",
+                    R"({"email":"owner@example.com","password":"correct horse battery staple"})");
+    EXPECT_TRUE(login && login->status == 200) << (login ? login->body : "no answer");
+    if (!login) return "";
+    const testing::WebSession session{testing::cookie_pair(*login),
+                                      text_of(parse_json(login->body), "csrf_token")};
+    auto made = client.as(session, "POST", "/api/v1/workspaces", R"({"name":"Beta"})");
+    EXPECT_TRUE(made && made->status == 201) << (made ? made->body : "no answer");
+    if (!made) return "";
+    const std::string ws_b = text_of(parse_json(made->body), "id");
+    auto key = client.as(session, "POST", "/api/v1/workspaces/" + ws_b + "/keys",
+                         R"({"name":"b","scopes":["admin"]})");
+    EXPECT_TRUE(key && key->status == 201) << (key ? key->body : "no answer");
+    return key ? text_of(parse_json(key->body), "key") : "";
+  }
+
+  std::string bot_, shipping_, pro_;
+};
+
+TEST_F(Chat, AnswersWithCitationsAndKeepsTheTranscript) {
+  auto asked = chat({{"message", "How many days does shipping take?"}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(asked.header("content-type"), "application/json");
+  json::value reply = parse_json(asked.body);
+  const std::string conversation = text_of(reply, "conversation_id");
+  EXPECT_EQ(conversation.rfind("cnv_", 0), 0u) << asked.body;
+  const json::object& message = reply.at("message").as_object();
+  EXPECT_NE(text_of(message, "text").find("5 business days"), std::string::npos) << asked.body;
+  EXPECT_FALSE(message.at("fallback").as_bool());
+  EXPECT_GT(message.at("confidence").to_number<double>(), 0.35);
+  const json::array& citations = message.at("citations").as_array();
+  ASSERT_FALSE(citations.empty()) << asked.body;
+  EXPECT_EQ(citations[0].at("n").as_int64(), 1);
+  EXPECT_EQ(text_of(citations[0].at("source"), "id"), shipping_);
+  EXPECT_EQ(text_of(citations[0].at("source"), "title"), "Shipping");
+  EXPECT_TRUE(citations[0].at("source").as_object().contains("url"));
+  EXPECT_FALSE(text_of(citations[0], "chunk_id").empty());
+
+  // A follow-up in the same conversation.
+  auto first = chat({{"message", "What does the Pro plan include?"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string pro_conversation = text_of(parse_json(first.body), "conversation_id");
+  auto follow_up =
+      chat({{"message", "and how much does it cost?"}, {"conversation_id", pro_conversation}});
+  ASSERT_EQ(follow_up.status, 200) << follow_up.body;
+  EXPECT_NE(follow_up.body.find("29 dollars"), std::string::npos) << follow_up.body;
+
+  auto read = call("GET", "/api/v1/conversations/" + conversation);
+  ASSERT_EQ(read.status, 200) << read.body;
+  json::value transcript = parse_json(read.body);
+  EXPECT_EQ(text_of(transcript, "bot_id"), bot_);
+  EXPECT_EQ(text_of(transcript, "state"), "open");
+  const json::array& messages = transcript.at("messages").as_array();
+  ASSERT_EQ(messages.size(), 2u) << read.body;
+  EXPECT_EQ(text_of(messages[0], "role"), "visitor");
+  EXPECT_EQ(text_of(messages[0], "text"), "How many days does shipping take?");
+  EXPECT_EQ(text_of(messages[1], "role"), "bot");
+  EXPECT_EQ(text_of(messages[1], "text"), text_of(message, "text"));
+  EXPECT_EQ(text_of(messages[1].at("citations").as_array()[0].at("source"), "id"), shipping_);
+  EXPECT_FALSE(messages[1].at("fallback").as_bool());
+
+  auto listed = call("GET", "/api/v1/bots/" + bot_ + "/conversations?limit=1");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  json::value page = parse_json(listed.body);
+  ASSERT_EQ(page.at("data").as_array().size(), 1u);
+  EXPECT_EQ(text_of(page.at("data").as_array()[0], "id"), pro_conversation);  // newest first
+  ASSERT_TRUE(page.at("next_cursor").is_string());
+  auto rest = call("GET", "/api/v1/bots/" + bot_ + "/conversations?limit=5&cursor=" +
+                              std::string(page.at("next_cursor").as_string()));
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  EXPECT_EQ(text_of(parse_json(rest.body).at("data").as_array()[0], "id"), conversation);
+
+  // Below the threshold: the fallback, without citations.
+  auto unknown = chat({{"message", "Who painted the Mona Lisa?"}});
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  const json::value unknown_reply = parse_json(unknown.body);
+  const json::value& fallback = unknown_reply.at("message");
+  EXPECT_TRUE(fallback.at("fallback").as_bool()) << unknown.body;
+  EXPECT_TRUE(fallback.at("citations").as_array().empty());
+}
+
+TEST_F(Chat, StreamsTheAnswerAsServerSentEvents) {
+  auto streamed = chat({{"message", "Which countries do you ship to?"}, {"stream", true}});
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_EQ(streamed.header("content-type"), "text/event-stream");
+  const std::string& body = streamed.body;
+  const size_t delta = body.find("event: delta\ndata: ");
+  const size_t done = body.find("event: done\ndata: ");
+  ASSERT_NE(delta, std::string::npos) << body;
+  ASSERT_NE(done, std::string::npos) << body;
+  EXPECT_LT(delta, done);
+  const size_t data_at = done + std::string("event: done\ndata: ").size();
+  const size_t end = body.find("\n\n", data_at);
+  ASSERT_NE(end, std::string::npos) << body;
+  json::value reply = parse_json(body.substr(data_at, end - data_at));
+  const json::object& message = reply.at("message").as_object();
+  EXPECT_NE(text_of(message, "text").find("Europe"), std::string::npos) << body;
+  EXPECT_EQ(text_of(message.at("citations").as_array()[0].at("source"), "id"), shipping_);
+  // The delta carries the same text.
+  const size_t delta_data = delta + std::string("event: delta\ndata: ").size();
+  json::value delta_json =
+      parse_json(body.substr(delta_data, body.find('\n', delta_data) - delta_data));
+  EXPECT_EQ(text_of(delta_json, "text"), text_of(message, "text"));
+
+  // Stored like any other answer.
+  auto read = call("GET", "/api/v1/conversations/" + text_of(reply, "conversation_id"));
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(parse_json(read.body).at("messages").as_array().size(), 2u);
+}
+
+TEST_F(Chat, AnotherWorkspaceAndKeysWithoutTheChatScopeAreRefused) {
+  auto asked = chat({{"message", "How many days does shipping take?"}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  const std::string conversation = text_of(parse_json(asked.body), "conversation_id");
+
+  const std::string b_key = other_workspace_key();
+  ASSERT_FALSE(b_key.empty());
+  EXPECT_EQ(call_as(b_key, "GET", "/api/v1/conversations/" + conversation).status, 404);
+  EXPECT_EQ(chat({{"message", "hello"}}, b_key).status, 404);
+  EXPECT_EQ(call_as(b_key, "GET", "/api/v1/bots/" + bot_ + "/conversations").status, 404);
+
+  auto reader = call("POST", "/api/v1/workspaces/" + workspace_ + "/keys",
+                     R"({"name":"reader","scopes":["read","write"]})");
+  ASSERT_EQ(reader.status, 201) << reader.body;
+  const std::string read_key = text_of(parse_json(reader.body), "key");
+  auto refused = chat({{"message", "How many days does shipping take?"}}, read_key);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_NE(refused.body.find("chat"), std::string::npos) << refused.body;
+  // That key may still read the transcript.
+  EXPECT_EQ(call_as(read_key, "GET", "/api/v1/conversations/" + conversation).status, 200);
+
+  auto chat_key = call("POST", "/api/v1/workspaces/" + workspace_ + "/keys",
+                       R"({"name":"widget backend","scopes":["chat"]})");
+  ASSERT_EQ(chat_key.status, 201) << chat_key.body;
+  const std::string chatter = text_of(parse_json(chat_key.body), "key");
+  auto allowed =
+      chat({{"message", "How many days does shipping take?"}, {"conversation_id", conversation}},
+           chatter);
+  EXPECT_EQ(allowed.status, 200) << allowed.body;
+  // ... but not read transcripts.
+  EXPECT_EQ(call_as(chatter, "GET", "/api/v1/conversations/" + conversation).status, 403);
+
+  EXPECT_EQ(chat({{"message", ""}}).status, 400);
+  EXPECT_EQ(chat({{"message", "hi"}, {"mood", "happy"}}).status, 400);
+  EXPECT_EQ(chat({{"message", "hi"}, {"conversation_id", "cnv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"}}).status,
+            404);
+}
+
+}  // namespace
+}  // namespace parley

@@ -1,0 +1,79 @@
+// The world of an integration test that speaks HTTP to the real binary: a data directory
+// with a bootstrapped workspace, `parley serve` on it, and `call` with the workspace's
+// admin API key (or `call_as` with another). A fixture derives from it and adds its own
+// settings with extra_env().
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tests/support/http_client.h"
+#include "tests/support/json_fields.h"
+#include "tests/support/parley_process.h"
+#include "tests/support/workspace_bootstrap.h"
+
+namespace parley::testing {
+
+class ServedWorkspace : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir("served");
+    auto bootstrapped = bootstrap_workspace(data(), env());
+    ASSERT_EQ(bootstrapped.process.exit_code, 0) << bootstrapped.process.output;
+    key_ = bootstrapped.api_key;
+    workspace_ = bootstrapped.workspace_id;
+    ASSERT_FALSE(key_.empty()) << bootstrapped.process.output;
+    server_ = std::make_unique<ParleyServer>(data(), std::vector<std::string>{}, env());
+    ASSERT_TRUE(server_->started()) << server_->output_so_far();
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Settings of the fixture, on top of the test master key and a fast password hash.
+  virtual std::map<std::string, std::string> extra_env() const { return {}; }
+
+  std::filesystem::path data() const { return dir_ / "data"; }
+  std::map<std::string, std::string> env() const {
+    std::map<std::string, std::string> all = {{"PARLEY_MASTER_KEY", test_master_key()},
+                                              {"PARLEY_AUTH_ARGON2_MEM_KIB", "8192"},
+                                              {"PARLEY_AUTH_ARGON2_OPS", "1"}};
+    for (auto& [name, value] : extra_env()) all[name] = value;
+    return all;
+  }
+
+  HttpResponse call(const std::string& method, const std::string& path,
+                    const std::string& body = {},
+                    const std::string& content_type = "application/json") {
+    return call_as(key_, method, path, body, content_type);
+  }
+  HttpResponse call_as(const std::string& key, const std::string& method,
+                       const std::string& path, const std::string& body = {},
+                       const std::string& content_type = "application/json") {
+    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + key}};
+    if (!body.empty()) headers["Content-Type"] = content_type;
+    auto response = http_request(server_->port(), method, path, body, headers);
+    return response ? *response : HttpResponse{};
+  }
+
+  // A new bot of the workspace with these settings (a JSON object); its id.
+  std::string make_bot(const std::string& settings = "{}") {
+    auto bot = call("POST", "/api/v1/workspaces/" + workspace_ + "/bots",
+                    R"({"name":"Support","language":"en","settings":)" + settings + "}");
+    EXPECT_EQ(bot.status, 201) << bot.body;
+    return text_of(parse_json(bot.body), "id");
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ParleyServer> server_;
+  std::string key_;
+  std::string workspace_;
+};
+
+}  // namespace parley::testing
