@@ -47,6 +47,12 @@ MessageRow message_row(const ConversationRow& conversation, std::string id, std:
 
 }  // namespace
 
+ChatOptions chat_options(const ChatConfig& config) {
+  ChatOptions options;
+  options.model.timeout_ms = config.model_timeout_ms;
+  return options;
+}
+
 bool human_owns(std::string_view state) {
   return state == kStateWaitingForHuman || state == kStateWithAgent;
 }
@@ -88,7 +94,23 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& 
   request.history = history;
   request.settings = {settings->confidence_threshold, settings->fallback_message};
   request.passages = passages_from(std::move(*results));
-  return tools.answerer->answer(request);
+  // Computed for a generative bot too: it is cheap, gives the confidence of the passages,
+  // and is the answer when the model fails.
+  Answer extractive = tools.answerer->answer(request);
+  // Below the threshold the bot says it does not know and offers a human, in either mode:
+  // the passages do not hold the answer, and a model would only guess.
+  if (settings->answer_mode != "generative" || extractive.fallback) return extractive;
+  auto generated =
+      generate_answer({*settings, request.passages, history, question}, options_.model, breaker_);
+  if (!generated) {
+    // The visitor gets an answer either way; chat is high volume, so no log line per turn:
+    // /metrics counts it.
+    model_counters_.fallbacks.fetch_add(1, std::memory_order_relaxed);
+    return extractive;
+  }
+  model_counters_.answers.fetch_add(1, std::memory_order_relaxed);
+  generated->confidence = extractive.confidence;
+  return std::move(*generated);
 }
 
 Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_view bot_id,

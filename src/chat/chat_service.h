@@ -1,7 +1,8 @@
 // Chat: a visitor's message in, the bot's cited answer out, both stored in one write
-// (acknowledged means committed), sealed with the visitor's key. Extractive answers only so
-// far: retrieval with the follow-up resolved from the conversation's recent turns, then
-// the extractive answerer with the bot's threshold and fallback message. While a human
+// (acknowledged means committed), sealed with the visitor's key. Retrieval with the
+// follow-up resolved from the conversation's recent turns, then the extractive answerer
+// with the bot's threshold and fallback message; a generative bot's model answers from the
+// same passages, and when it fails the extractive answer stands (counted). While a human
 // owns the conversation the bot stays silent. Chat is high volume: no audit entry per
 // message, and nothing of a message reaches a log. Called by the chat and transcript routes.
 #pragma once
@@ -12,7 +13,10 @@
 #include <string>
 
 #include "answer/extractive_answerer.h"
+#include "chat/chat_counters.h"
 #include "chat/chat_types.h"
+#include "chat/generative.h"
+#include "core/config.h"
 #include "kb/kb_context.h"
 #include "kb/search_service.h"
 #include "store/bots_repo.h"
@@ -25,12 +29,17 @@ struct ChatOptions {
   size_t search_limit = 5;
   int history_messages = 10;      // the recent messages a follow-up is resolved with
   int max_messages_shown = 1000;  // a transcript read shows at most this many
+  ModelCallLimits model;          // generative bots: the wait for the model
+  CircuitBreakerOptions breaker;  // one breaker per process, per model endpoint
 };
+
+// The options the configuration sets ([chat]), the rest at their defaults.
+ChatOptions chat_options(const ChatConfig& config);
 
 class ChatService {
  public:
   ChatService(KbContext context, SearchService& search, ChatOptions options = {})
-      : ctx_(context), search_(search), options_(options) {}
+      : ctx_(context), search_(search), options_(options), breaker_(options.breaker, ctx_.clock) {}
 
   // not_found for an unknown bot, or a conversation of another bot or workspace;
   // invalid_argument for a bad message or visitor id; conflict for a closed conversation.
@@ -46,6 +55,10 @@ class ChatService {
   // The workspace a conversation belongs to, or nothing for an unknown id: how routes that
   // name only a conversation find their tenant.
   Result<std::optional<std::string>> workspace_of(std::string_view conversation_id);
+
+  const ChatModelCounters& model_counters() const { return model_counters_; }
+  // parley_chat_model_* counters, Prometheus text format.
+  void render_metrics(std::string& out) const { model_counters_.render(out); }
 
  private:
   struct LanguageTools {
@@ -66,6 +79,8 @@ class ChatService {
   std::mutex mutex_;  // guards tools_
   // One per bot language, kept: an analyzer (stemmer, stopword list) is costly to build.
   std::map<std::string, std::unique_ptr<LanguageTools>> tools_;
+  CircuitBreaker breaker_;
+  ChatModelCounters model_counters_;
 };
 
 // The conversation states.

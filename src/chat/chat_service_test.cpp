@@ -1,7 +1,8 @@
 // The chat service on SQLite and PostgreSQL: cited extractive answers from a small
 // knowledge base, follow-ups resolved with the conversation, the fallback below the
 // threshold, tenancy of conversations, silence while a human owns one, and messages
-// sealed with the visitor's key.
+// sealed with the visitor's key; a generative bot's answers from a fake model on loopback,
+// and the extractive answer (counted) when that model fails.
 #include "chat/chat_service.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "chat/chat_test_fixture.h"
 #include "chat/message_codec.h"
 #include "core/ids.h"
+#include "tests/support/test_llm_server.h"
 
 namespace parley {
 namespace {
@@ -266,6 +268,154 @@ TEST_P(ChatServiceTest, MessagesAreSealedWithTheVisitorsKey) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ChatServiceTest, ::testing::Values("sqlite", "postgres"),
+                         store_testing::backend_name);
+
+}  // namespace
+}  // namespace parley
+
+namespace parley {
+namespace {
+
+class GenerativeChatTest : public ChatServiceTest {
+ protected:
+  void SetUp() override {
+    ChatServiceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    use_options(300, 2);
+    set_settings(bot_,
+                 boost::json::object{
+                     {"answer_mode", "generative"},
+                     {"model", boost::json::object{{"base_url", llm_.base_url()},
+                                                   {"model", test::TestLlmServer::kModel},
+                                                   {"api_key", test::TestLlmServer::kApiKey}}}});
+  }
+
+  // A chat service with short waits for the model, a breaker tripping after `failures`.
+  void use_options(int timeout_ms, int failures) {
+    ChatOptions options;
+    options.model.timeout_ms = timeout_ms;
+    options.model.max_attempts = 2;
+    options.model.retry_base_ms = 1;
+    options.breaker.failure_threshold = failures;
+    chat_ = std::make_unique<ChatService>(KbContext{*store_, *keyring_, clock_, config_, crawl_},
+                                          kb_->search, options);
+  }
+
+  // The extractive answer to the shipping question: what a failing model leaves.
+  static void expect_extractive_shipping(const ChatMessage& answer, const std::string& shipping) {
+    EXPECT_NE(answer.text.find("5 business days"), std::string::npos) << answer.text;
+    EXPECT_EQ(answer.text.find("From [1]"), std::string::npos) << answer.text;
+    ASSERT_FALSE(answer.citations.empty());
+    EXPECT_EQ(answer.citations[0].source.id, shipping);
+    EXPECT_FALSE(answer.fallback);
+  }
+
+  test::TestLlmServer llm_;
+};
+
+TEST_P(GenerativeChatTest, AnswersWithTheModelsTextCitingThePassagesItUsed) {
+  const std::string said = "Shipping takes 5 business days from payment [1].";
+  llm_.set_reply(said);
+  auto reply = ask(bot_, "How many days does shipping take?");
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->message);
+  const ChatMessage& answer = *reply->message;
+  EXPECT_EQ(answer.text, said);
+  EXPECT_FALSE(answer.fallback);
+  ASSERT_TRUE(answer.confidence);
+  EXPECT_GT(*answer.confidence, 0.0);
+  ASSERT_EQ(answer.citations.size(), 1u);
+  EXPECT_EQ(answer.citations[0].n, 1);
+  EXPECT_EQ(answer.citations[0].source.id, shipping_);
+  EXPECT_FALSE(answer.citations[0].chunk_id.empty());
+
+  // The model saw the numbered passages and the question.
+  auto messages = llm_.last_messages();
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages.front().first, "system");
+  const std::string& user = messages.back().second;
+  EXPECT_EQ(messages.back().first, "user");
+  EXPECT_NE(user.find("[1]"), std::string::npos) << user;
+  EXPECT_NE(user.find("5 business days"), std::string::npos) << user;
+  EXPECT_NE(user.find("How many days does shipping take?"), std::string::npos) << user;
+  EXPECT_EQ(chat_->model_counters().answers.load(), 1u);
+  EXPECT_EQ(chat_->model_counters().fallbacks.load(), 0u);
+
+  // A later turn carries the conversation so far, and cites by the numbers it uses.
+  llm_.set_reply("It costs 29 dollars per month [2], or see [9].");
+  auto next = ask(bot_, "How much does the Pro plan cost?", reply->conversation_id);
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  ASSERT_TRUE(next->message);
+  EXPECT_EQ(next->message->text, "It costs 29 dollars per month [2], or see [9].");
+  ASSERT_EQ(next->message->citations.size(), 1u);  // no passage [9]
+  EXPECT_EQ(next->message->citations[0].n, 2);
+  bool earlier_answer_sent = false;
+  for (const auto& [role, content] : llm_.last_messages()) {
+    if (role == "assistant" && content == said) earlier_answer_sent = true;
+  }
+  EXPECT_TRUE(earlier_answer_sent);
+
+  // Stored as answered.
+  auto conversation = chat_->get(ws_, reply->conversation_id);
+  ASSERT_TRUE(conversation.ok()) << conversation.error().message;
+  ASSERT_EQ(conversation->messages.size(), 4u);
+  EXPECT_EQ(conversation->messages[1].text, said);
+  EXPECT_EQ(conversation->messages[1].citations.size(), 1u);
+}
+
+// Passages without the answer: the bot says it does not know, and the model is not asked.
+TEST_P(GenerativeChatTest, BelowTheThresholdTheModelIsNotAsked) {
+  auto reply = ask(bot_, "Which volcano erupted in 1883?");
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->message);
+  EXPECT_TRUE(reply->message->fallback);
+  EXPECT_TRUE(reply->message->citations.empty());
+  EXPECT_EQ(llm_.requests(), 0);
+  EXPECT_EQ(chat_->model_counters().answers.load(), 0u);
+  EXPECT_EQ(chat_->model_counters().fallbacks.load(), 0u);
+}
+
+TEST_P(GenerativeChatTest, AFailingModelLeavesTheExtractiveAnswerAndIsCounted) {
+  llm_.fail_next(20, 500);
+  auto reply = ask(bot_, "How many days does shipping take?");
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->message);
+  expect_extractive_shipping(*reply->message, shipping_);
+  EXPECT_GE(llm_.requests(), 1);
+  EXPECT_EQ(chat_->model_counters().fallbacks.load(), 1u);
+  EXPECT_EQ(chat_->model_counters().answers.load(), 0u);
+  std::string metrics;
+  chat_->render_metrics(metrics);
+  EXPECT_NE(metrics.find("parley_chat_model_fallbacks_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("parley_chat_model_answers_total 0\n"), std::string::npos) << metrics;
+}
+
+TEST_P(GenerativeChatTest, AModelThatNeverAnswersTimesOutToTheExtractiveAnswer) {
+  llm_.hang_next(5);
+  auto reply = ask(bot_, "How many days does shipping take?");
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->message);
+  expect_extractive_shipping(*reply->message, shipping_);
+  EXPECT_EQ(chat_->model_counters().fallbacks.load(), 1u);
+}
+
+TEST_P(GenerativeChatTest, AnOpenCircuitFallsBackWithoutCallingTheModel) {
+  llm_.fail_next(100, 500);
+  for (int i = 0; i < 2; ++i) {
+    auto reply = ask(bot_, "How many days does shipping take?");
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+  }
+  EXPECT_GE(llm_.requests(), 2);
+  llm_.reset_counts();
+  auto reply = ask(bot_, "How many days does shipping take?");
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->message);
+  expect_extractive_shipping(*reply->message, shipping_);
+  EXPECT_EQ(llm_.requests(), 0);
+  EXPECT_EQ(chat_->model_counters().fallbacks.load(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GenerativeChatTest, ::testing::Values("sqlite", "postgres"),
                          store_testing::backend_name);
 
 }  // namespace

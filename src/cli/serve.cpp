@@ -64,7 +64,9 @@ int run_serve(const Config& config) {
   WorkspaceService workspaces(accounts_context);
   KnowledgeBase kb({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl},
                    sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
-  ChatService chat({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search);
+  ChatService chat({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search,
+                   chat_options(config.chat));
+  metrics.add_source([&chat](std::string& out) { chat.render_metrics(out); });
   metrics.add_source([&kb](std::string& out) {
     kb.embedding_counters.render(out);
     kb.search.render_metrics(out);

@@ -304,6 +304,9 @@ const std::vector<KeyDef>& key_defs() {
         "crawl.user_agent", [](Config & c) -> auto& { return c.crawl.user_agent; }));
     d.push_back(make_string(
         "crawl.allow_private", [](Config & c) -> auto& { return c.crawl.allow_private; }));
+    d.push_back(make_int(
+        "chat.model_timeout_ms", [](Config & c) -> auto& { return c.chat.model_timeout_ms; }, 50,
+        600000));
     for (auto& def : d) def.env = env_name_for(def.name);
     // The names operators already know.
     for (auto& def : d) {

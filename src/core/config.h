@@ -107,6 +107,12 @@ struct CrawlConfig {
   std::string allow_private;
 };
 
+// Chat turns: how long a generative bot's model may take before the extractive answer
+// is given instead.
+struct ChatConfig {
+  int model_timeout_ms = 20000;  // one answer, every attempt included
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -116,6 +122,7 @@ struct Config {
   MailConfig mail;
   KbConfig kb;
   CrawlConfig crawl;
+  ChatConfig chat;
 
   std::filesystem::path master_key_path() const;
   std::filesystem::path keyring_path() const;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace parley {
@@ -51,6 +52,27 @@ TEST(Config, InvalidValueNamesTheKeyAndWhereItCameFrom) {
   config = load_config(sources);
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.error().message.find("between 0 and 65535"), std::string::npos);
+}
+
+TEST(Config, ChatModelTimeoutIsSetFromTheChatSectionAndShownByConfigCheck) {
+  auto config = load_config({});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->chat.model_timeout_ms, 20000);
+
+  auto file = write_file("parley_chat.toml", "[chat]\nmodel_timeout_ms = 1500\n");
+  ConfigSources sources;
+  sources.file = file;
+  config = load_config(sources);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->chat.model_timeout_ms, 1500);
+  const auto lines = describe_config(*config);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "chat.model_timeout_ms = 1500"), lines.end());
+
+  sources = {};
+  sources.env = {{"PARLEY_CHAT_MODEL_TIMEOUT_MS", "0"}};
+  config = load_config(sources);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("chat.model_timeout_ms"), std::string::npos);
 }
 
 TEST(Config, UnknownKeyInFileIsRefused) {

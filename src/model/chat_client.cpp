@@ -31,7 +31,7 @@ bool passed(SteadyTime since, int ms) {
 
 std::string chat_request_json(const std::string& model, const ChatRequest& request, bool stream) {
   json::array messages;
-  for (const ChatMessage& message : request.messages) {
+  for (const ModelMessage& message : request.messages) {
     messages.emplace_back(json::object{{"role", message.role}, {"content", message.content}});
   }
   json::object body{{"model", model},

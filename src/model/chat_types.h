@@ -11,13 +11,13 @@
 
 namespace parley {
 
-struct ChatMessage {
+struct ModelMessage {
   std::string role;  // "system", "user" or "assistant"
   std::string content;
 };
 
 struct ChatRequest {
-  std::vector<ChatMessage> messages;
+  std::vector<ModelMessage> messages;
   double temperature = 0.2;
   int max_tokens = 512;
   // Streaming only: asks for the usage chunk at the end (stream_options.include_usage).

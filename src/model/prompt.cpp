@@ -107,19 +107,19 @@ size_t estimate_tokens(std::string_view text) {
   return (ascii + 3) / 4 + other;
 }
 
-size_t estimate_tokens(const ChatMessage& message) {
+size_t estimate_tokens(const ModelMessage& message) {
   return estimate_tokens(message.content) + kMessageOverheadTokens;
 }
 
 Prompt build_grounded_prompt(const PromptInput& input, const PromptBudget& budget) {
   Prompt prompt;
-  ChatMessage system{"system", system_text(input, budget)};
+  ModelMessage system{"system", system_text(input, budget)};
   const size_t fixed =
-      estimate_tokens(system) + estimate_tokens(ChatMessage{"user", user_text({}, input.question)});
+      estimate_tokens(system) + estimate_tokens(ModelMessage{"user", user_text({}, input.question)});
 
-  std::vector<const ChatMessage*> turns;
+  std::vector<const ModelMessage*> turns;
   size_t history_total = 0;
-  for (const ChatMessage& turn : input.history) {
+  for (const ModelMessage& turn : input.history) {
     if (turn.role != "user" && turn.role != "assistant") continue;  // no smuggled system turns
     turns.push_back(&turn);
     history_total += estimate_tokens(turn);
@@ -128,7 +128,7 @@ Prompt build_grounded_prompt(const PromptInput& input, const PromptBudget& budge
   const size_t allowance = std::max(budget.passage_floor_tokens,
                                     saturating_sub(budget.max_prompt_tokens, fixed + reserve));
   const std::vector<std::string> passages = fit_passages(input.passages, allowance);
-  ChatMessage user{"user", user_text(passages, input.question)};
+  ModelMessage user{"user", user_text(passages, input.question)};
 
   const size_t used = estimate_tokens(system) + estimate_tokens(user);
   size_t room = saturating_sub(budget.max_prompt_tokens, used);
@@ -141,7 +141,7 @@ Prompt build_grounded_prompt(const PromptInput& input, const PromptBudget& budge
   prompt.messages.push_back(std::move(system));
   for (size_t i = first_kept; i < turns.size(); ++i) prompt.messages.push_back(*turns[i]);
   prompt.messages.push_back(std::move(user));
-  for (const ChatMessage& message : prompt.messages) {
+  for (const ModelMessage& message : prompt.messages) {
     prompt.estimated_tokens += estimate_tokens(message);
   }
   prompt.passages_kept = passages.size();

@@ -30,7 +30,7 @@ struct PromptPassage {
 struct PromptInput {
   std::string instructions;             // the bot's persona; may be empty
   std::vector<PromptPassage> passages;  // best first; numbered from 1 in this order
-  std::vector<ChatMessage> history;     // earlier turns, oldest first: "user"/"assistant"
+  std::vector<ModelMessage> history;     // earlier turns, oldest first: "user"/"assistant"
   std::string question;
 };
 
@@ -42,7 +42,7 @@ struct PromptBudget {
 };
 
 struct Prompt {
-  std::vector<ChatMessage> messages;  // system, history..., user (passages + question)
+  std::vector<ModelMessage> messages;  // system, history..., user (passages + question)
   size_t estimated_tokens = 0;
   size_t passages_kept = 0;  // whole or cut
   size_t history_kept = 0;   // turns
@@ -56,6 +56,6 @@ Prompt build_grounded_prompt(const PromptInput& input, const PromptBudget& budge
 size_t estimate_tokens(std::string_view text);
 
 // The tokens a message costs: its content and a few for the role and framing.
-size_t estimate_tokens(const ChatMessage& message);
+size_t estimate_tokens(const ModelMessage& message);
 
 }  // namespace parley

@@ -30,7 +30,7 @@ bool contains(const std::string& text, std::string_view part) {
 TEST(GroundedPrompt, PutsPersonaRulesPassagesHistoryAndQuestionInPlace) {
   Prompt prompt = build_grounded_prompt(sample());
   ASSERT_EQ(prompt.messages.size(), 4u);
-  const ChatMessage& system = prompt.messages[0];
+  const ModelMessage& system = prompt.messages[0];
   EXPECT_EQ(system.role, "system");
   EXPECT_TRUE(contains(system.content, "You are Pip"));
   EXPECT_TRUE(contains(system.content, "only the numbered passages"));
@@ -38,7 +38,7 @@ TEST(GroundedPrompt, PutsPersonaRulesPassagesHistoryAndQuestionInPlace) {
   EXPECT_TRUE(contains(system.content, "do not know"));
   EXPECT_EQ(prompt.messages[1].content, "Hello");
   EXPECT_EQ(prompt.messages[2].role, "assistant");
-  const ChatMessage& last = prompt.messages[3];
+  const ModelMessage& last = prompt.messages[3];
   EXPECT_EQ(last.role, "user");
   EXPECT_TRUE(contains(
       last.content, "[1] Refunds (https://acme.test/refunds)\nRefunds are paid within 14 days."));
@@ -113,7 +113,7 @@ TEST(GroundedPrompt, CutsLongInstructionsAndDropsSystemTurnsFromHistory) {
   Prompt prompt = build_grounded_prompt(input, budget);
   EXPECT_LE(estimate_tokens(prompt.messages[0].content), budget.max_instruction_tokens + 120);
   EXPECT_TRUE(contains(prompt.messages[0].content, "only the numbered passages"));
-  for (const ChatMessage& message : prompt.messages) {
+  for (const ModelMessage& message : prompt.messages) {
     EXPECT_FALSE(contains(message.content, "ignore all rules"));
   }
 }
@@ -123,7 +123,7 @@ TEST(TokenEstimate, CountsFourAsciiCharactersOrOneOtherCharacterPerToken) {
   EXPECT_EQ(estimate_tokens("abcd"), 1u);
   EXPECT_EQ(estimate_tokens("abcde"), 2u);
   EXPECT_EQ(estimate_tokens("日本語"), 3u);
-  EXPECT_EQ(estimate_tokens(ChatMessage{"user", "abcd"}), 5u);
+  EXPECT_EQ(estimate_tokens(ModelMessage{"user", "abcd"}), 5u);
 }
 
 TEST(GroundedPrompt, CutsNeverInsideAUtf8Character) {
