@@ -1,10 +1,9 @@
 // POST /api/v1/bots/{bot_id}/chat: a visitor's message in, the bot's cited answer out,
-// as JSON or, with "stream": true, as Server-Sent Events (delta, then done);
-// GET /api/v1/conversations/{conversation_id}: a transcript with its citations;
-// GET /api/v1/bots/{bot_id}/conversations: a bot's conversations, newest first.
+// as JSON or, with "stream": true, as Server-Sent Events (delta, then done).
 // The shapes are a contract (docs/openapi.yaml).
 #include <boost/json.hpp>
 
+#include "api/chat_json.h"
 #include "api/json_fields.h"
 #include "api/routes.h"
 #include "api/tenant_routes.h"
@@ -15,53 +14,6 @@ namespace {
 
 // Larger than the service's own limit, so that the service names the real one.
 constexpr size_t kMaxMessageField = 64 * 1024;
-
-json::object citation_json(const Citation& c) {
-  return {{"n", c.n},
-          {"source", json::object{{"id", c.source.id},
-                                  {"external_id", optional_text(c.source.external_id)},
-                                  {"title", c.source.title},
-                                  {"url", optional_text(c.source.url)}}},
-          {"chunk_id", c.chunk_id}};
-}
-
-json::object message_json(const ChatMessage& m) {
-  json::array citations;
-  for (const Citation& c : m.citations) citations.push_back(citation_json(c));
-  json::object out{{"id", m.id},
-                   {"role", m.role},
-                   {"text", m.text},
-                   {"citations", std::move(citations)},
-                   {"confidence", nullptr},
-                   {"fallback", m.fallback},
-                   {"created_at", iso_time(m.created_at)}};
-  if (m.confidence) out["confidence"] = *m.confidence;
-  return out;
-}
-
-json::object reply_json(const ChatReply& reply) {
-  return {{"conversation_id", reply.conversation_id},
-          {"visitor_id", reply.visitor_id},
-          {"state", reply.state},
-          {"message",
-           reply.message ? json::value(message_json(*reply.message)) : json::value(nullptr)}};
-}
-
-json::object conversation_json(const ConversationView& c, bool with_messages) {
-  json::object out{{"id", c.id},
-                   {"bot_id", c.bot_id},
-                   {"visitor_id", c.visitor_id},
-                   {"state", c.state},
-                   {"message_count", c.message_count},
-                   {"created_at", iso_time(c.created_at)},
-                   {"updated_at", iso_time(c.updated_at)}};
-  if (with_messages) {
-    json::array messages;
-    for (const ChatMessage& m : c.messages) messages.push_back(message_json(m));
-    out["messages"] = std::move(messages);
-  }
-  return out;
-}
 
 void add_event(std::string& out, std::string_view event, const json::value& data) {
   out += "event: ";
@@ -127,29 +79,6 @@ void add_chat_routes(Router& router, const ApiDeps& deps) {
                if (!reply) return error_response(reply.error());
                if (asked->stream) return sse_response(*reply);
                return json_response(200, reply_json(*reply));
-             });
-
-  // Transcripts hold visitors' personal data: agents and up (those who answer them).
-  router.add("GET", "/api/v1/conversations/{conversation_id}", {Access::member("agent", "read")},
-             [&chat](Request& request) {
-               auto conversation =
-                   chat.get(request.principal.workspace_id, request.param("conversation_id"));
-               if (!conversation) return error_response(conversation.error());
-               return json_response(200, conversation_json(*conversation, true));
-             });
-
-  router.add("GET", "/api/v1/bots/{bot_id}/conversations", {Access::member("agent", "read")},
-             [&chat](Request& request) {
-               auto limit = page_limit(request);
-               if (!limit) return error_response(limit.error());
-               auto page = chat.list(request.principal.workspace_id, request.param("bot_id"),
-                                     request.query_param("cursor"), *limit);
-               if (!page) return error_response(page.error());
-               json::array data;
-               for (const ConversationView& c : page->conversations) {
-                 data.push_back(conversation_json(c, false));
-               }
-               return json_response(200, list_page(std::move(data), page->next_cursor));
              });
 }
 

@@ -13,6 +13,7 @@ void add_api_routes(Router& router, const ApiDeps& deps) {
   add_source_routes(router, deps);
   add_search_routes(router, deps);
   add_chat_routes(router, deps);
+  add_transcript_routes(router, deps);
 }
 
 }  // namespace parley

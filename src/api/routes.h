@@ -38,6 +38,7 @@ void add_audit_routes(Router& router, const ApiDeps& deps);
 void add_bot_routes(Router& router, const ApiDeps& deps);
 void add_source_routes(Router& router, const ApiDeps& deps);  // sources and their chunks
 void add_search_routes(Router& router, const ApiDeps& deps);
-void add_chat_routes(Router& router, const ApiDeps& deps);  // chat and transcripts
+void add_chat_routes(Router& router, const ApiDeps& deps);
+void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
 
 }  // namespace parley
