@@ -6,6 +6,7 @@
 #include "api/auth.h"
 #include "api/json_fields.h"
 #include "api/routes.h"
+#include "api/tenant_routes.h"
 
 namespace parley {
 namespace {
@@ -17,8 +18,6 @@ RouteOptions signed_in_plain() { return {Access::signed_in(), BodyKind::none, tr
 Response accepted(std::string status, std::string message) {
   return json_response(202, boost::json::object{{"status", status}, {"message", message}});
 }
-
-Response no_content() { return Response{204, "application/json", "", {}}; }
 
 boost::json::object session_json(const SessionRow& session, std::string_view current_id) {
   return {{"id", session.id},
@@ -108,7 +107,7 @@ void add_auth_routes(Router& router, const ApiDeps& deps) {
     auto active = current_session(accounts, request);
     if (!active) return error_response(active.error());
     if (auto s = accounts.logout(*active, request.remote_ip); !s) return error_response(s.error());
-    Response response = no_content();
+    Response response = no_content_response();
     response.headers.emplace_back("Set-Cookie", session_cookie(request, "", 0));
     return response;
   });
@@ -139,7 +138,7 @@ void add_auth_routes(Router& router, const ApiDeps& deps) {
                    !s) {
                  return error_response(s.error());
                }
-               return no_content();
+               return no_content_response();
              });
 
   router.add("POST", "/api/v1/auth/password-reset", public_json(), [&accounts](Request& request) {

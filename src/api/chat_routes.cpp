@@ -7,6 +7,7 @@
 #include "api/json_fields.h"
 #include "api/routes.h"
 #include "api/tenant_routes.h"
+#include "http/response_stream.h"
 
 namespace parley {
 namespace json = boost::json;
@@ -15,24 +16,41 @@ namespace {
 // Larger than the service's own limit, so that the service names the real one.
 constexpr size_t kMaxMessageField = 64 * 1024;
 
-void add_event(std::string& out, std::string_view event, const json::value& data) {
+std::string sse_event(std::string_view event, std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + event.size() + 16);
   out += "event: ";
   out += event;
   out += "\ndata: ";
-  out += json::serialize(data);
+  out += data;
   out += "\n\n";
+  return out;
 }
 
-// The answer as Server-Sent Events. An extractive answer is whole at once: one delta with
-// its text, then done with the full message. The server has no streamed bodies yet, so
-// the events go out as one body; the generative answerer will send deltas as they come.
-Response sse_response(const ChatReply& reply) {
-  Response response;
-  response.content_type = "text/event-stream";
-  response.headers.emplace_back("Cache-Control", "no-cache");
-  if (reply.message) add_event(response.body, "delta", json::object{{"text", reply.message->text}});
-  add_event(response.body, "done", reply_json(reply));
-  return response;
+// The answer as Server-Sent Events: `delta` events with the text as it comes (a generative
+// bot's pieces as its model writes them; an extractive answer whole, in one), then `done`
+// with the reply as stored, or `error` when the turn failed after the first delta (before
+// it, the error is the response itself, with its status).
+Response sse_chat(ChatService& chat, std::string workspace_id, std::string bot_id,
+                  ChatInput input) {
+  return streamed_response("text/event-stream", [&chat, workspace_id = std::move(workspace_id),
+                                                 bot_id = std::move(bot_id),
+                                                 input = std::move(input)](ResponseStream& out) {
+    bool streamed = false;
+    auto reply = chat.chat(workspace_id, bot_id, input, [&](std::string_view delta) {
+      streamed = true;
+      return out.write(sse_event("delta", json::serialize(json::object{{"text", delta}})));
+    });
+    if (!reply) {
+      if (!out.started()) return out.fail(error_response(reply.error()));
+      out.write(sse_event("error", error_response(reply.error()).body));
+      return;
+    }
+    if (reply->message && !streamed) {
+      out.write(sse_event("delta", json::serialize(json::object{{"text", reply->message->text}})));
+    }
+    out.write(sse_event("done", json::serialize(reply_json(*reply))));
+  });
 }
 
 struct ChatRequest {
@@ -74,10 +92,13 @@ void add_chat_routes(Router& router, const ApiDeps& deps) {
              {Access::member("viewer", "chat"), BodyKind::json}, [&chat](Request& request) {
                auto asked = chat_request_from(request);
                if (!asked) return error_response(asked.error());
+               if (asked->stream) {
+                 return sse_chat(chat, request.principal.workspace_id,
+                                 std::string(request.param("bot_id")), std::move(asked->input));
+               }
                auto reply =
                    chat.chat(request.principal.workspace_id, request.param("bot_id"), asked->input);
                if (!reply) return error_response(reply.error());
-               if (asked->stream) return sse_response(*reply);
                return json_response(200, reply_json(*reply));
              });
 }

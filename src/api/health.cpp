@@ -9,9 +9,8 @@ namespace parley {
 void add_health_routes(Router& router, HealthDeps deps) {
   const RouteOptions inline_public{Access::public_route(), BodyKind::none, /*blocking=*/false};
 
-  router.add("GET", "/healthz", inline_public, [](Request&) {
-    return Response{200, "application/json", R"({"status":"ok"})", {}};
-  });
+  router.add("GET", "/healthz", inline_public,
+             [](Request&) { return body_response(200, "application/json", R"({"status":"ok"})"); });
 
   // Reaches the store, so it runs on the worker pool like any handler that may wait.
   RouteOptions blocking_public = inline_public;
@@ -29,7 +28,7 @@ void add_health_routes(Router& router, HealthDeps deps) {
   });
 
   router.add("GET", "/metrics", inline_public, [deps](Request&) {
-    return Response{200, "text/plain; version=0.0.4", deps.metrics.render(), {}};
+    return body_response(200, "text/plain; version=0.0.4", deps.metrics.render());
   });
 }
 

@@ -26,7 +26,7 @@ std::optional<std::string> path_id(const Request& request, std::string_view name
 
 Response not_found_response() { return error_response(404, "not_found", "no such resource"); }
 
-Response no_content_response() { return Response{204, "application/json", "", {}}; }
+Response no_content_response() { return body_response(204, "application/json", ""); }
 
 Result<int> page_limit(const Request& request, int fallback) {
   std::string text = request.query_param("limit");

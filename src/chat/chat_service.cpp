@@ -82,7 +82,8 @@ Result<std::vector<Turn>> ChatService::history_of(const ConversationRow& convers
 }
 
 Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& bot,
-                                   const std::string& question, const std::vector<Turn>& history) {
+                                   const std::string& question, const std::vector<Turn>& history,
+                                   const DeltaFn& on_delta) {
   auto settings = open_bot_settings(ctx_.keyring, bot);
   if (!settings) return settings.error();
   const LanguageTools& tools = tools_for(bot.language);
@@ -100,8 +101,8 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& 
   // Below the threshold the bot says it does not know and offers a human, in either mode:
   // the passages do not hold the answer, and a model would only guess.
   if (settings->answer_mode != "generative" || extractive.fallback) return extractive;
-  auto generated =
-      generate_answer({*settings, request.passages, history, question}, options_.model, breaker_);
+  auto generated = generate_answer({*settings, request.passages, history, question}, options_.model,
+                                   breaker_, on_delta);
   if (!generated) {
     // The visitor gets an answer either way; chat is high volume, so no log line per turn:
     // /metrics counts it.
@@ -114,7 +115,7 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& 
 }
 
 Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_view bot_id,
-                                    const ChatInput& input) {
+                                    const ChatInput& input, const DeltaFn& on_delta) {
   if (Status s = check_input(input, options_); !s) return s.error();
   if (!is_valid_id(bot_id, "bot")) return no_bot();
   if (input.conversation_id && !is_valid_id(*input.conversation_id, "cnv")) {
@@ -170,7 +171,7 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
 
   std::optional<Answer> answer;
   if (!human_owns(conversation.state)) {
-    auto answered = this->answer(workspace_id, **bot, input.message, history);
+    auto answered = this->answer(workspace_id, **bot, input.message, history, on_delta);
     if (!answered) return answered.error();
     answer = std::move(*answered);
   }

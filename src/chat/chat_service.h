@@ -43,8 +43,11 @@ class ChatService {
 
   // not_found for an unknown bot, or a conversation of another bot or workspace;
   // invalid_argument for a bad message or visitor id; conflict for a closed conversation.
+  // With `on_delta`, a generative bot's answer is streamed to it as the model writes it;
+  // the reply then holds the answer as stored (the extractive one if the model failed
+  // midway, so a client shows the reply's text in place of the pieces).
   Result<ChatReply> chat(std::string_view workspace_id, std::string_view bot_id,
-                         const ChatInput& input);
+                         const ChatInput& input, const DeltaFn& on_delta = nullptr);
 
   // One conversation with its messages, opened. not_found outside the workspace.
   Result<ConversationView> get(std::string_view workspace_id, std::string_view conversation_id);
@@ -67,7 +70,8 @@ class ChatService {
   };
   const LanguageTools& tools_for(const std::string& language);
   Result<Answer> answer(std::string_view workspace_id, const BotRow& bot,
-                        const std::string& question, const std::vector<Turn>& history);
+                        const std::string& question, const std::vector<Turn>& history,
+                        const DeltaFn& on_delta);
   // The messages as turns, opened with the visitor's key.
   Result<std::vector<Turn>> history_of(const ConversationRow& conversation,
                                        const std::vector<MessageRow>& rows) const;

@@ -71,7 +71,7 @@ std::vector<Citation> cited_passages(std::string_view text, const std::vector<Pa
 }
 
 Result<Answer> generate_answer(const GenerativeRequest& request, const ModelCallLimits& limits,
-                               CircuitBreaker& breaker) {
+                               CircuitBreaker& breaker, const DeltaFn& on_delta) {
   const BotSettings& settings = request.settings;
   if (!settings.model.configured()) {
     return make_error(ErrorCode::unavailable, "the bot has no model endpoint");
@@ -83,7 +83,7 @@ Result<Answer> generate_answer(const GenerativeRequest& request, const ModelCall
   chat_request.temperature = settings.temperature;
   chat_request.max_tokens = settings.max_tokens;
   ChatClient client(settings.model, policy_of(limits), &breaker);
-  auto answered = client.complete(chat_request);
+  auto answered = on_delta ? client.stream(chat_request, on_delta) : client.complete(chat_request);
   if (!answered) return answered.error();
   if (blank(answered->text)) return make_error(ErrorCode::unavailable, "the model said nothing");
   Answer answer;

@@ -12,6 +12,7 @@
 #include "answer/answer_types.h"
 #include "core/result.h"
 #include "kb/bot_settings.h"
+#include "model/chat_types.h"
 #include "model/circuit_breaker.h"
 
 namespace parley {
@@ -33,8 +34,10 @@ struct GenerativeRequest {
 // The model's text with its citations; confidence and fallback are left to the caller.
 // Fails as the chat client does (unavailable, invalid_argument), or unavailable when the
 // model answered nothing.
+// With `on_delta`, the answer is streamed: each piece of text goes to it as the model
+// writes it (false stops the model: the visitor left, and the text so far is the answer).
 Result<Answer> generate_answer(const GenerativeRequest& request, const ModelCallLimits& limits,
-                               CircuitBreaker& breaker);
+                               CircuitBreaker& breaker, const DeltaFn& on_delta = nullptr);
 
 // The passages whose markers [n] appear in `text`, in the order of n, numbered as in the
 // text. Markers outside 1..passages.size() are ignored.

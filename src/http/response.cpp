@@ -6,6 +6,14 @@
 
 namespace parley {
 
+Response body_response(int status, const char* content_type, std::string body) {
+  Response response;
+  response.status = status;
+  response.content_type = content_type;
+  response.body = std::move(body);
+  return response;
+}
+
 Response json_response(int status, const boost::json::value& body) {
   Response response;
   response.status = status;

@@ -6,7 +6,7 @@ namespace parley {
 namespace {
 
 Handler answer(std::string text) {
-  return [text](Request&) { return Response{200, "text/plain", text, {}}; };
+  return [text](Request&) { return body_response(200, "text/plain", text); };
 }
 
 class RouterTest : public testing::Test {

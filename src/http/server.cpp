@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "http/response_stream.h"
 
 namespace parley {
 
@@ -80,6 +81,8 @@ struct Connection : std::enable_shared_from_this<Connection> {
 
   tcp::socket socket;
   net::steady_timer deadline;
+  // While a streamed body is being sent: cancelling it wakes the sender (new data, drain).
+  std::shared_ptr<net::steady_timer> stream_wakeup;
   const std::chrono::milliseconds granularity;
   // Touched only on the connection's own io_context.
   bool idle = false;
@@ -150,6 +153,10 @@ struct Server::Impl {
   awaitable<void> refuse(tcp::socket socket);
   awaitable<void> serve(std::shared_ptr<Connection> connection);
   awaitable<void> discard_rest(Connection& connection);
+  awaitable<bool> write_all(Connection& connection, const std::string& bytes, size_t& written);
+  awaitable<bool> send_stream(Connection& connection, const Request& request, Response& response,
+                              bool& keep_alive, std::string& out, size_t& written);
+  void start_producer(const std::shared_ptr<ResponseStream>& stream, const Request& request);
   Request to_request(http::request<http::string_body>& message, const std::string& remote_ip);
   void serialize(const Response& response, const Request& request, bool keep_alive,
                  std::string& out);
@@ -359,10 +366,14 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
     }
     keep_alive = keep_alive && !draining;
 
-    serialize(response, request, keep_alive, reply);
-    connection->arm(config.read_timeout_ms);
-    auto [write_ec, written] = co_await net::async_write(socket, net::buffer(reply), kTuple);
-    connection->disarm();
+    size_t written = 0;
+    bool wrote = false;
+    if (response.stream) {
+      wrote = co_await send_stream(*connection, request, response, keep_alive, reply, written);
+    } else {
+      serialize(response, request, keep_alive, reply);
+      wrote = co_await write_all(*connection, reply, written);
+    }
 
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -376,8 +387,8 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
                                 {"ms", seconds * 1000},
                                 {"bytes", static_cast<int64_t>(written)}});
     }
-    if (write_ec || !keep_alive) {
-      if (!write_ec && ec) co_await discard_rest(*connection);
+    if (!wrote || !keep_alive) {
+      if (wrote && ec) co_await discard_rest(*connection);
       break;
     }
   }
@@ -411,6 +422,99 @@ awaitable<void> Server::Impl::discard_rest(Connection& connection) {
   connection.disarm();
 }
 
+awaitable<bool> Server::Impl::write_all(Connection& connection, const std::string& bytes,
+                                        size_t& written) {
+  connection.arm(config.read_timeout_ms);
+  auto [ec, n] = co_await net::async_write(connection.socket, net::buffer(bytes), kTuple);
+  connection.disarm();
+  written += n;
+  co_return !ec;
+}
+
+namespace {
+
+void append_chunk(std::string& out, std::string_view bytes) {
+  char size[20];
+  int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+  out.append(size, static_cast<size_t>(n));
+  out += bytes;
+  out += "\r\n";
+}
+
+}  // namespace
+
+// A streamed body: the head goes out with the first chunk (until then the producer may
+// still answer an error instead), each chunk as it comes, the end when the producer
+// finishes or the server drains. False when a write failed (the client left).
+awaitable<bool> Server::Impl::send_stream(Connection& connection, const Request& request,
+                                          Response& response, bool& keep_alive, std::string& out,
+                                          size_t& written) {
+  const std::shared_ptr<ResponseStream> stream = response.stream;
+  auto wakeup = std::make_shared<net::steady_timer>(connection.socket.get_executor());
+  stream->on_ready([wakeup, executor = connection.socket.get_executor()] {
+    net::post(executor, [wakeup] { wakeup->cancel(); });
+  });
+  connection.stream_wakeup = wakeup;
+  start_producer(stream, request);
+  const auto idle = stream->keepalive_ms() > 0 ? std::chrono::milliseconds(stream->keepalive_ms())
+                                               : std::chrono::hours(24);
+  bool head_sent = false;
+  bool ok = true;
+  while (ok) {
+    auto taken = stream->take();
+    out.clear();
+    if (!head_sent && (taken.replacement || (draining && taken.bytes.empty()))) {
+      response = taken.replacement ? std::move(*taken.replacement)
+                                   : error_response(503, "unavailable",
+                                                    "the server is restarting; try again soon");
+      serialize(response, request, keep_alive, out);
+      ok = co_await write_all(connection, out, written);
+      break;
+    }
+    const bool ending = taken.finished || draining;
+    if (!head_sent && (!taken.bytes.empty() || ending)) {
+      serialize(response, request, keep_alive, out);
+      head_sent = true;
+    }
+    if (!taken.bytes.empty()) append_chunk(out, taken.bytes);
+    if (ending) out += "0\r\n\r\n";
+    if (!out.empty()) ok = co_await write_all(connection, out, written);
+    if (ending) break;
+    // A wake while writing found no wait to cancel: look again before waiting.
+    if (!taken.bytes.empty()) continue;
+    wakeup->expires_after(idle);
+    auto [wait_ec] = co_await wakeup->async_wait(kTuple);
+    if (!wait_ec && head_sent && !stream->keepalive_chunk().empty()) {
+      out.clear();
+      append_chunk(out, stream->keepalive_chunk());
+      ok = co_await write_all(connection, out, written);
+    }
+  }
+  stream->mark_gone();
+  connection.stream_wakeup.reset();
+  if (draining) keep_alive = false;
+  co_return ok;
+}
+
+// The producer, if the handler gave one, runs on the worker pool; a throw ends the body
+// (or becomes a 500 when nothing was sent yet).
+void Server::Impl::start_producer(const std::shared_ptr<ResponseStream>& stream,
+                                  const Request& request) {
+  auto producer = stream->take_producer();
+  if (!producer) return;
+  net::post(workers,
+            [this, stream, producer = std::move(producer), request_id = request.request_id] {
+              try {
+                producer(*stream);
+              } catch (const std::exception&) {
+                log.error("http.stream_failed", {{"request_id", std::string_view(request_id)}});
+                stream->fail(error_response(
+                    500, "internal", "something went wrong on our side; request id " + request_id));
+              }
+              stream->finish();
+            });
+}
+
 Request Server::Impl::to_request(http::request<http::string_body>& message,
                                  const std::string& remote_ip) {
   Request request;
@@ -435,7 +539,8 @@ Request Server::Impl::to_request(http::request<http::string_body>& message,
 }
 
 // The response as bytes on the wire, written straight into the connection's buffer: Beast's
-// generic serializer costs more per request than the formatting it does.
+// generic serializer costs more per request than the formatting it does. A streamed
+// response's head only: its chunks follow.
 void Server::Impl::serialize(const Response& response, const Request& request, bool keep_alive,
                              std::string& out) {
   out.clear();
@@ -456,6 +561,10 @@ void Server::Impl::serialize(const Response& response, const Request& request, b
     out += request.request_id;
   }
   out += keep_alive ? "\r\nConnection: keep-alive" : "\r\nConnection: close";
+  if (response.stream) {
+    out += "\r\nTransfer-Encoding: chunked\r\n\r\n";
+    return;
+  }
   out += "\r\nContent-Length: ";
   out += std::to_string(response.body.size());
   out += "\r\n\r\n";
@@ -520,6 +629,7 @@ void Server::Impl::begin_drain() {
           beast::error_code ignored;
           connection->socket.cancel(ignored);
         }
+        if (connection->stream_wakeup) connection->stream_wakeup->cancel();
       });
     }
   }

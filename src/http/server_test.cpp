@@ -27,7 +27,7 @@ class ServerTest : public ::testing::Test {
     config_.read_timeout_ms = 300;
     const RouteOptions open_inline{Access::public_route(), BodyKind::none, false};
     router_.add("GET", "/hello", open_inline, [](Request& request) {
-      return Response{200, "text/plain", "hello " + request.query_param("name"), {}};
+      return body_response(200, "text/plain", "hello " + request.query_param("name"));
     });
     router_.add("POST", "/echo", {Access::public_route(), BodyKind::json, true},
                 [](Request& request) {
@@ -35,16 +35,15 @@ class ServerTest : public ::testing::Test {
                 });
     router_.add("GET", "/items/{item_id}", {Access::public_route(), BodyKind::none, true},
                 [](Request& request) {
-                  return Response{200, "text/plain", std::string(request.param("item_id")), {}};
+                  return body_response(200, "text/plain", std::string(request.param("item_id")));
                 });
     router_.add("DELETE", "/items/{item_id}", open_inline, [](Request&) { return Response{}; });
-    router_.add("GET", "/private", {Access::signed_in(), BodyKind::none, true}, [](Request&) {
-      return Response{200, "text/plain", "secret", {}};
-    });
+    router_.add("GET", "/private", {Access::signed_in(), BodyKind::none, true},
+                [](Request&) { return body_response(200, "text/plain", "secret"); });
     router_.add("GET", "/wait", {Access::public_route(), BodyKind::none, true}, [this](Request&) {
       entered_.set_value();
       release_.get_future().wait();
-      return Response{200, "text/plain", "done", {}};
+      return body_response(200, "text/plain", "done");
     });
     router_.add("GET", "/boom", open_inline,
                 [](Request&) -> Response { throw std::runtime_error("bug"); });

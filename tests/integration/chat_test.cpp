@@ -1,7 +1,9 @@
 // Chat through the real binary on a real socket, as a script with an API key sees it:
 // a cited extractive answer over HTTP, a follow-up, the answer as Server-Sent Events, the
 // transcript read back, and the refusals: another workspace's key (404) and a key
-// without the chat scope (403).
+// without the chat scope (403). A generative bot against a model on loopback: its words
+// reach the client while the model is still writing, and a failing model leaves the
+// extractive answer.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -14,6 +16,8 @@
 #include "tests/support/json_fields.h"
 #include "tests/support/parley_process.h"
 #include "tests/support/served_workspace.h"
+#include "tests/support/sse.h"
+#include "tests/support/test_llm_server.h"
 #include "tests/support/workspace_bootstrap.h"
 
 namespace parley {
@@ -215,6 +219,105 @@ TEST_F(Chat, AnotherWorkspaceAndKeysWithoutTheChatScopeAreRefused) {
   EXPECT_EQ(chat({{"message", "hi"}, {"mood", "happy"}}).status, 400);
   EXPECT_EQ(chat({{"message", "hi"}, {"conversation_id", "cnv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"}}).status,
             404);
+}
+
+class GenerativeChat : public Chat {
+ protected:
+  void SetUp() override {
+    Chat::SetUp();
+    if (HasFatalFailure()) return;
+    json::object model{{"base_url", llm_.base_url()},
+                       {"model", test::TestLlmServer::kModel},
+                       {"api_key", test::TestLlmServer::kApiKey}};
+    json::object settings{{"answer_mode", "generative"}, {"model", std::move(model)}};
+    auto patched = call("PATCH", "/api/v1/bots/" + bot_,
+                        json::serialize(json::object{{"settings", std::move(settings)}}));
+    ASSERT_EQ(patched.status, 200) << patched.body;
+  }
+
+  // Sends a streamed chat turn on `connection` and reads the response head.
+  void ask_streamed(testing::HttpConnection& connection, const std::string& question) {
+    const std::string body = json::serialize(json::object{{"message", question}, {"stream", true}});
+    ASSERT_TRUE(connection.send_raw(
+        "POST /api/v1/bots/" + bot_ + "/chat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key_ +
+        "\r\nContent-Type: application/json\r\n" +
+        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+    auto head = connection.read_head();
+    ASSERT_TRUE(head);
+    ASSERT_EQ(head->status, 200);
+    EXPECT_EQ(head->header("content-type"), "text/event-stream");
+  }
+
+  static json::value done_reply(const std::vector<testing::SseEvent>& events) {
+    for (const auto& e : events) {
+      if (e.event == "done") return parse_json(e.data);
+    }
+    ADD_FAILURE() << "no done event";
+    return json::object{};
+  }
+
+  test::TestLlmServer llm_;
+};
+
+TEST_F(GenerativeChat, TheModelsWordsReachTheVisitorWhileItIsStillWriting) {
+  llm_.hold_next_stream_after(2);
+  testing::HttpConnection connection(server_->port());
+  ask_streamed(connection, "Which countries do you ship to?");
+  std::string body;
+  ASSERT_TRUE(testing::read_events_until(connection, body, "delta", 2)) << body;
+  // The model is held after two words: they came on their own, the answer is not done.
+  auto early = testing::parse_sse(body);
+  EXPECT_EQ(early.size(), 2u) << body;
+  EXPECT_EQ(text_of(parse_json(early[0].data), "text"), "From");
+  EXPECT_EQ(text_of(parse_json(early[1].data), "text"), " [1]:");
+  llm_.release_stream();
+  ASSERT_TRUE(testing::read_events_until(connection, body, "done", 1)) << body;
+  EXPECT_EQ(connection.read_chunk(), "");  // the body ends
+
+  std::string streamed;
+  for (const auto& e : testing::parse_sse(body)) {
+    if (e.event == "delta") streamed += text_of(parse_json(e.data), "text");
+  }
+  json::value reply = done_reply(testing::parse_sse(body));
+  const json::object& message = reply.at("message").as_object();
+  EXPECT_EQ(text_of(message, "text"), streamed);
+  EXPECT_EQ(streamed.rfind("From [1]:", 0), 0u) << streamed;
+  // [1] is the best passage: the shipping text.
+  ASSERT_EQ(message.at("citations").as_array().size(), 1u) << reply;
+  EXPECT_EQ(text_of(message.at("citations").as_array()[0].at("source"), "id"), shipping_);
+  EXPECT_EQ(llm_.streams_completed(), 1);
+
+  // Stored as streamed.
+  auto read = call("GET", "/api/v1/conversations/" + text_of(reply, "conversation_id"));
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(text_of(parse_json(read.body).at("messages").as_array()[1], "text"), streamed);
+}
+
+TEST_F(GenerativeChat, AFailingModelLeavesTheExtractiveAnswerAndIsCounted) {
+  llm_.fail_next(100, 500);
+  testing::HttpConnection connection(server_->port());
+  ask_streamed(connection, "Which countries do you ship to?");
+  std::string body;
+  ASSERT_TRUE(testing::read_events_until(connection, body, "done", 1)) << body;
+  auto events = testing::parse_sse(body);
+  ASSERT_EQ(events.size(), 2u) << body;  // the extractive answer whole, then done
+  EXPECT_EQ(events[0].event, "delta");
+  const std::string text = text_of(parse_json(events[0].data), "text");
+  EXPECT_NE(text.find("Europe"), std::string::npos) << text;
+  json::value reply = done_reply(events);
+  EXPECT_EQ(text_of(reply.at("message"), "text"), text);
+  EXPECT_FALSE(reply.at("message").at("fallback").as_bool());
+  EXPECT_GE(llm_.requests(), 1);  // the model was asked
+
+  // Without streaming, the same: the visitor gets the extractive answer.
+  auto whole = chat({{"message", "How much does the Pro plan cost?"}});
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  EXPECT_NE(whole.body.find("29 dollars"), std::string::npos) << whole.body;
+
+  auto metrics = call("GET", "/metrics");
+  EXPECT_NE(metrics.body.find("parley_chat_model_fallbacks_total 2"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("parley_chat_model_answers_total 0"), std::string::npos);
 }
 
 }  // namespace

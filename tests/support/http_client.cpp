@@ -52,13 +52,14 @@ bool HttpConnection::fill() {
   return true;
 }
 
-std::optional<HttpResponse> HttpConnection::read_response() {
+std::optional<HttpResponse> HttpConnection::read_head() {
   size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (!fill()) return std::nullopt;
   }
   HttpResponse response;
   std::string head = buffer_.substr(0, header_end);
+  buffer_.erase(0, header_end + 4);
   size_t line_end = head.find("\r\n");
   std::string status_line = head.substr(0, line_end);
   auto space = status_line.find(' ');
@@ -79,13 +80,41 @@ std::optional<HttpResponse> HttpConnection::read_response() {
     }
     pos = end + 2;
   }
-  size_t length = std::strtoul(response.header("content-length").c_str(), nullptr, 10);
-  size_t body_start = header_end + 4;
-  while (buffer_.size() < body_start + length) {
+  return response;
+}
+
+std::optional<std::string> HttpConnection::read_chunk() {
+  size_t line_end;
+  while ((line_end = buffer_.find("\r\n")) == std::string::npos) {
     if (!fill()) return std::nullopt;
   }
-  response.body = buffer_.substr(body_start, length);
-  buffer_.erase(0, body_start + length);
+  size_t size = std::strtoul(buffer_.c_str(), nullptr, 16);
+  size_t needed = line_end + 2 + size + 2;
+  while (buffer_.size() < needed) {
+    if (!fill()) return std::nullopt;
+  }
+  std::string data = buffer_.substr(line_end + 2, size);
+  buffer_.erase(0, needed);
+  return data;
+}
+
+std::optional<HttpResponse> HttpConnection::read_response() {
+  auto response = read_head();
+  if (!response) return std::nullopt;
+  if (response->header("transfer-encoding") == "chunked") {
+    while (true) {
+      auto chunk = read_chunk();
+      if (!chunk) return std::nullopt;
+      if (chunk->empty()) return response;
+      response->body += *chunk;
+    }
+  }
+  size_t length = std::strtoul(response->header("content-length").c_str(), nullptr, 10);
+  while (buffer_.size() < length) {
+    if (!fill()) return std::nullopt;
+  }
+  response->body = buffer_.substr(0, length);
+  buffer_.erase(0, length);
   return response;
 }
 

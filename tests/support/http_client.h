@@ -26,8 +26,13 @@ class HttpConnection {
 
   // Sends bytes as they are; false when the peer has closed.
   bool send_raw(const std::string& bytes);
-  // Reads one response (Content-Length bodies); nothing when the connection closed first.
+  // Reads one response (Content-Length or chunked bodies); nothing when the connection
+  // closed first.
   std::optional<HttpResponse> read_response();
+  // A streamed response piece by piece: its status and headers, then each chunk as the
+  // server sends it ("" for the last one); nothing when the connection closed first.
+  std::optional<HttpResponse> read_head();
+  std::optional<std::string> read_chunk();
   // True when the server has closed the connection (read returns 0 or reset).
   bool closed_by_peer();
 

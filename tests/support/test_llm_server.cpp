@@ -10,7 +10,6 @@ namespace json = boost::json;
 
 constexpr size_t kEchoWords = 12;
 
-
 std::vector<std::string> words_of(const std::string& text) {
   std::vector<std::string> words;
   std::istringstream in(text);
@@ -45,6 +44,7 @@ struct TestLlmServer::Plan {
   int64_t prompt_tokens = 0;
   bool include_usage = false;
   int drop_after = -1;
+  int hold_after = -1;
   std::chrono::milliseconds first_token_delay{0};
   std::chrono::milliseconds token_delay{0};
   SseStyle style;
@@ -92,6 +92,17 @@ void TestLlmServer::set_token_delay(std::chrono::milliseconds delay) {
 void TestLlmServer::drop_next_stream_after(int tokens) {
   std::lock_guard lock(mutex_);
   drop_after_ = tokens;
+}
+
+void TestLlmServer::hold_next_stream_after(int tokens) {
+  std::lock_guard lock(mutex_);
+  hold_after_ = tokens;
+  released_ = false;
+}
+
+void TestLlmServer::release_stream() {
+  std::lock_guard lock(mutex_);
+  released_ = true;
 }
 
 void TestLlmServer::set_reply(std::string text) {
@@ -227,6 +238,7 @@ std::optional<LoopbackResponse> TestLlmServer::chat(const LoopbackRequest& reque
       plan.include_usage = include && include->is_bool() && include->as_bool();
     }
     if (streamed && drop_after_ >= 0) plan.drop_after = std::exchange(drop_after_, -1);
+    if (streamed && hold_after_ >= 0) plan.hold_after = std::exchange(hold_after_, -1);
     if (hang_remaining_ > 0) {
       --hang_remaining_;
       hang = true;
@@ -292,6 +304,15 @@ void TestLlmServer::stream(LoopbackExchange& exchange, const Plan& plan) {
     {
       std::lock_guard lock(mutex_);
       ++tokens_sent_;
+    }
+    if (static_cast<int>(i) + 1 == plan.hold_after) {
+      while (true) {
+        {
+          std::lock_guard lock(mutex_);
+          if (released_) break;
+        }
+        if (!exchange.pause(std::chrono::milliseconds(1))) return;
+      }
     }
     if (plan.style.comments && i % 3 == 2 && !exchange.send(eol)) return cut();  // keepalive
     if (plan.token_delay.count() > 0 && !exchange.pause(plan.token_delay)) return;

@@ -48,6 +48,10 @@ class TestLlmServer {
   void set_token_delay(std::chrono::milliseconds delay);
   // The next streamed answer closes its connection after `tokens` tokens, without [DONE].
   void drop_next_stream_after(int tokens);
+  // The next streamed answer stops after `tokens` tokens until release_stream(): a test
+  // can see the first pieces arrive while the answer is still being written.
+  void hold_next_stream_after(int tokens);
+  void release_stream();
   // Answers `text` instead of the echo; an empty text restores the echo.
   void set_reply(std::string text);
   void set_sse_style(SseStyle style);
@@ -77,6 +81,8 @@ class TestLlmServer {
   FailureSwitch failures_;
   int hang_remaining_ = 0;
   int drop_after_ = -1;
+  int hold_after_ = -1;
+  bool released_ = false;
   std::chrono::milliseconds first_token_delay_{0};
   std::chrono::milliseconds token_delay_{0};
   std::string reply_;
