@@ -28,6 +28,7 @@ struct FullRouter {
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, extract_document, log);
     chat = std::make_unique<ChatService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, kb->search);
+    leads = std::make_unique<LeadService>(*store, *keyring, clock);
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,
@@ -37,10 +38,12 @@ struct FullRouter {
                             kb->sources,
                             kb->search,
                             *chat,
+                            *leads,
                             kb_config});
   }
   ~FullRouter() {
     router = Router();
+    leads.reset();
     chat.reset();
     kb.reset();
     workspaces.reset();
@@ -66,6 +69,7 @@ struct FullRouter {
   std::unique_ptr<WorkspaceService> workspaces;
   std::unique_ptr<KnowledgeBase> kb;
   std::unique_ptr<ChatService> chat;
+  std::unique_ptr<LeadService> leads;
   Router router;
 };
 

@@ -79,15 +79,6 @@ boost::json::object list_page(boost::json::array data, std::optional<std::string
   return page;
 }
 
-std::string iso_time(int64_t ms) {
-  std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
 boost::json::value optional_text(const std::optional<std::string>& text) {
   return text ? boost::json::value(*text) : boost::json::value(nullptr);
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/iso_time.h"  // iso_time, for the API's times
 #include "core/result.h"
 #include "http/request.h"
 
@@ -31,9 +32,6 @@ class JsonFields {
 
 // A list page: {"data":[...],"next_cursor":...}.
 boost::json::object list_page(boost::json::array data, std::optional<std::string> next_cursor);
-
-// Milliseconds since the epoch as an RFC 3339 UTC string, e.g. "2026-11-29T03:04:05Z".
-std::string iso_time(int64_t ms);
 
 // The text, or JSON null when there is none.
 boost::json::value optional_text(const std::optional<std::string>& text);

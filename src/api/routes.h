@@ -11,6 +11,7 @@
 #include "kb/bot_service.h"
 #include "kb/search_service.h"
 #include "kb/source_service.h"
+#include "leads/lead_service.h"
 
 namespace parley {
 
@@ -24,6 +25,7 @@ struct ApiDeps {
   SourceService& sources;
   SearchService& search;
   ChatService& chat;
+  LeadService& leads;
   const KbConfig& kb;
 };
 
@@ -40,5 +42,6 @@ void add_source_routes(Router& router, const ApiDeps& deps);  // sources and the
 void add_search_routes(Router& router, const ApiDeps& deps);
 void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
+void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms submitted, read
 
 }  // namespace parley

@@ -337,6 +337,9 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   ASSERT_TRUE(a_source.ok());
   auto a_conversation = api_.chat->chat(ws_a_, a_bot->id, {"Q?", std::nullopt, std::nullopt});
   ASSERT_TRUE(a_conversation.ok()) << a_conversation.error().message;
+  auto a_lead = api_.leads->submit(
+      ws_a_, a_bot->id, {a_conversation->conversation_id, {{"email", "ada@example.com"}}, true});
+  ASSERT_TRUE(a_lead.ok()) << a_lead.error().message;
   const std::map<std::string, std::string> a_ids = {
       {"{ws_id}", ws_a_},          {"{user_id}", alice_id_},
       {"{key_id}", a_key->key.id}, {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
@@ -368,6 +371,10 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   auto a_transcript = api_.chat->get(ws_a_, a_conversation->conversation_id);
   ASSERT_TRUE(a_transcript.ok());
   EXPECT_EQ(a_transcript->messages.size(), 2u);  // B's calls added nothing
+  auto a_leads = api_.leads->list(ws_a_, a_bot->id, "", "", 10);
+  ASSERT_TRUE(a_leads.ok());
+  ASSERT_EQ(a_leads->leads.size(), 1u);  // B's POST of a lead added none either
+  EXPECT_EQ(a_leads->leads[0].id, a_lead->id);
 }
 
 // B cannot end A's session either: session ids are checked against their owner.

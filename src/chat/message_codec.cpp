@@ -65,10 +65,6 @@ Result<std::vector<Citation>> citations_from(std::string_view text) {
 
 }  // namespace
 
-std::string visitor_key_owner(std::string_view workspace_id, std::string_view visitor_id) {
-  return std::string(workspace_id) + "/" + std::string(visitor_id);
-}
-
 Status seal_message(Keyring& keyring, const std::string& key_owner, MessageRow& row,
                     std::string_view text, const std::vector<Citation>* citations) {
   const std::string binding = row_binding(row);

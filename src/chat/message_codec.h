@@ -8,14 +8,11 @@
 #include <vector>
 
 #include "answer/answer_types.h"
+#include "core/key_owners.h"  // visitor_key_owner, for the callers of this codec
 #include "core/keyring.h"
 #include "store/conversations_repo.h"
 
 namespace parley {
-
-// The key owner of a visitor: scoped by workspace, because a visitor id arrives from the
-// client and the same id given to two workspaces must not share (or erase) one key.
-std::string visitor_key_owner(std::string_view workspace_id, std::string_view visitor_id);
 
 // Fills row.text_sealed (and citations_sealed when `citations` is set). The row's id,
 // conversation id and workspace id must be set.

@@ -67,6 +67,8 @@ int run_serve(const Config& config) {
   ChatService chat({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search,
                    chat_options(config.chat));
   metrics.add_source([&chat](std::string& out) { chat.render_metrics(out); });
+  LeadService leads(*rt.store, *rt.keyring, rt.clock,
+                    LeadOptions{.policy_version = config.privacy.policy_version});
   metrics.add_source([&kb](std::string& out) {
     kb.embedding_counters.render(out);
     kb.search.render_metrics(out);
@@ -81,6 +83,7 @@ int run_serve(const Config& config) {
                kb.sources,
                kb.search,
                chat,
+               leads,
                config.kb});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,

@@ -126,6 +126,17 @@ bool has_control_or_space(std::string_view text) {
                      [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; });
 }
 
+// A version label such as "2026-11-01" or "v3": recorded with consents, so printable and
+// short.
+Status check_policy_version(const std::string& text) {
+  if (text.empty() || text.size() > 64 || has_control_or_space(text)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "expected a version label of 1 to 64 characters without spaces, like "
+                      "2026-11-01");
+  }
+  return ok_status();
+}
+
 // Empty (write .eml files), or smtp://host[:port][/ehlo-domain] or smtps://...; credentials
 // go in mail.smtp_user and mail.smtp_password, not in the URL, so that the URL can be shown.
 Status check_smtp_url(const std::string& text) {
@@ -307,6 +318,9 @@ const std::vector<KeyDef>& key_defs() {
     d.push_back(make_int(
         "chat.model_timeout_ms", [](Config & c) -> auto& { return c.chat.model_timeout_ms; }, 50,
         600000));
+    d.push_back(make_string(
+        "privacy.policy_version", [](Config & c) -> auto& { return c.privacy.policy_version; },
+        check_policy_version));
     for (auto& def : d) def.env = env_name_for(def.name);
     // The names operators already know.
     for (auto& def : d) {

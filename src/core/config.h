@@ -113,6 +113,12 @@ struct ChatConfig {
   int model_timeout_ms = 20000;  // one answer, every attempt included
 };
 
+// The privacy policy in force: recorded with every consent (a lead's, for now) until the
+// versioned policy store replaces this key.
+struct PrivacyConfig {
+  std::string policy_version = "2026-11-01";
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -123,6 +129,7 @@ struct Config {
   KbConfig kb;
   CrawlConfig crawl;
   ChatConfig chat;
+  PrivacyConfig privacy;
 
   std::filesystem::path master_key_path() const;
   std::filesystem::path keyring_path() const;

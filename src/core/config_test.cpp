@@ -75,6 +75,30 @@ TEST(Config, ChatModelTimeoutIsSetFromTheChatSectionAndShownByConfigCheck) {
   EXPECT_NE(config.error().message.find("chat.model_timeout_ms"), std::string::npos);
 }
 
+TEST(Config, PrivacyPolicyVersionIsALabelRecordedWithConsents) {
+  auto config = load_config({});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->privacy.policy_version, "2026-11-01");
+
+  auto file = write_file("parley_privacy.toml", "[privacy]\npolicy_version = \"2027-01-15\"\n");
+  ConfigSources sources;
+  sources.file = file;
+  config = load_config(sources);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->privacy.policy_version, "2027-01-15");
+  const auto lines = describe_config(*config);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "privacy.policy_version = 2027-01-15"),
+            lines.end());
+
+  for (const std::string& bad : {std::string(), std::string("version 3"), std::string(65, 'v')}) {
+    sources = {};
+    sources.env = {{"PARLEY_PRIVACY_POLICY_VERSION", bad}};
+    config = load_config(sources);
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.error().message.find("privacy.policy_version"), std::string::npos);
+  }
+}
+
 TEST(Config, UnknownKeyInFileIsRefused) {
   auto file = write_file("parley_unknown.toml", "[server]\nprot = 1\n");
   ConfigSources sources;

@@ -115,6 +115,167 @@ Setter endpoint_setter(std::string field, ModelEndpoint BotSettings::*member) {
   };
 }
 
+Result<bool> boolean(std::string_view field, const json::value& value) {
+  if (!value.is_bool()) return bad(field, "give true or false");
+  return value.as_bool();
+}
+
+// Characters, not bytes: limits a form's author sees are in letters.
+size_t utf8_length(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char ch : text) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// 1 to `max_chars` characters, not blank.
+Result<std::string> form_text(std::string_view field, const json::value& value,
+                              size_t max_chars) {
+  const std::string expected = "give 1 to " + std::to_string(max_chars) + " characters";
+  if (!value.is_string()) return bad(field, expected);
+  std::string_view t = value.as_string();
+  if (blank(t) || utf8_length(t) > max_chars) return bad(field, expected);
+  return std::string(t);
+}
+
+bool is_lead_field_key(std::string_view key) {
+  if (key.empty() || key.size() > 40 || key[0] < 'a' || key[0] > 'z') return false;
+  for (char ch : key) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+  }
+  return true;
+}
+
+bool is_lead_field_type(std::string_view type) {
+  return type == "text" || type == "email" || type == "phone" || type == "textarea";
+}
+
+// The standard keys come with a label and a type; a custom key starts without a label.
+LeadField lead_field_for(std::string key) {
+  if (key == "name") return {key, "Name", "text", false};
+  if (key == "email") return {key, "Email", "email", false};
+  if (key == "phone") return {key, "Phone", "phone", false};
+  if (key == "company") return {key, "Company", "text", false};
+  return {std::move(key), "", "text", false};
+}
+
+Result<LeadField> lead_field(const std::string& name, const json::value& value) {
+  if (!value.is_object()) return bad(name, "give an object {key, label, type, required}");
+  const json::object& object = value.as_object();
+  const json::value* key = object.if_contains("key");
+  if (!key || !key->is_string() || !is_lead_field_key(key->as_string())) {
+    return bad(name + ".key",
+               "give name, email, phone, company or a custom key (a lowercase letter, then up "
+               "to 39 lowercase letters, digits or _)");
+  }
+  LeadField field = lead_field_for(std::string(key->as_string()));
+  for (const auto& [k, v] : object) {
+    const std::string sub = name + "." + std::string(k);
+    if (k == "key") continue;
+    if (k == "label") {
+      auto label = form_text(sub, v, 100);
+      if (!label) return label.error();
+      field.label = *label;
+    } else if (k == "type") {
+      if (!v.is_string() || !is_lead_field_type(v.as_string())) {
+        return bad(sub, "give text, email, phone or textarea");
+      }
+      field.type = std::string(v.as_string());
+    } else if (k == "required") {
+      auto required = boolean(sub, v);
+      if (!required) return required.error();
+      field.required = *required;
+    } else {
+      return bad(sub, "is not a setting (use key, label, type, required)");
+    }
+  }
+  if (field.label.empty()) {
+    return bad(name + ".label", "give the custom field \"" + field.key + "\" a label of 1 to 100 characters");
+  }
+  return field;
+}
+
+Result<std::vector<LeadField>> lead_fields(const json::value& value) {
+  const std::string expected = "give a list of 1 to 20 fields {key, label, type, required}";
+  if (!value.is_array() || value.as_array().empty() || value.as_array().size() > 20) {
+    return bad("lead_form.fields", expected);
+  }
+  std::vector<LeadField> fields;
+  for (const json::value& item : value.as_array()) {
+    const std::string name = "lead_form.fields[" + std::to_string(fields.size()) + "]";
+    auto field = lead_field(name, item);
+    if (!field) return field.error();
+    for (const LeadField& earlier : fields) {
+      if (earlier.key == field->key) {
+        return bad(name + ".key", "\"" + field->key + "\" is already a field of the form");
+      }
+    }
+    fields.push_back(std::move(*field));
+  }
+  return fields;
+}
+
+Status apply_lead_triggers(LeadTriggers& triggers, const json::value& value) {
+  if (!value.is_object()) {
+    return bad("lead_form.triggers", "give an object {on_fallback, on_handoff, after_messages}");
+  }
+  for (const auto& [key, v] : value.as_object()) {
+    const std::string name = "lead_form.triggers." + std::string(key);
+    if (key == "on_fallback" || key == "on_handoff") {
+      auto on = boolean(name, v);
+      if (!on) return on.error();
+      (key == "on_fallback" ? triggers.on_fallback : triggers.on_handoff) = *on;
+    } else if (key == "after_messages") {
+      if (v.is_null()) {
+        triggers.after_messages.reset();
+        continue;
+      }
+      auto n = integer(name, v, 1, 100);
+      if (!n) return bad(name, "give null (never) or a whole number from 1 to 100");
+      triggers.after_messages = *n;
+    } else {
+      return bad(name, "is not a setting (use on_fallback, on_handoff, after_messages)");
+    }
+  }
+  return ok_status();
+}
+
+// A partial form: the fields given change, the others stay; `fields` is replaced whole.
+Status apply_lead_form(BotSettings& s, const json::value& v) {
+  if (!v.is_object()) {
+    return bad("lead_form",
+               "give an object {enabled, fields, consent_text, consent_required, triggers}");
+  }
+  LeadFormSettings form = s.lead_form;
+  for (const auto& [key, value] : v.as_object()) {
+    const std::string name = "lead_form." + std::string(key);
+    if (key == "enabled" || key == "consent_required") {
+      auto on = boolean(name, value);
+      if (!on) return on.error();
+      (key == "enabled" ? form.enabled : form.consent_required) = *on;
+    } else if (key == "fields") {
+      auto fields = lead_fields(value);
+      if (!fields) return fields.error();
+      form.fields = std::move(*fields);
+    } else if (key == "consent_text") {
+      auto consent = form_text(name, value, 1000);
+      if (!consent) return consent.error();
+      form.consent_text = *consent;
+    } else if (key == "triggers") {
+      if (Status st = apply_lead_triggers(form.triggers, value); !st) return st;
+    } else {
+      return bad(name,
+                 "is not a setting (use enabled, fields, consent_text, consent_required, "
+                 "triggers)");
+    }
+  }
+  s.lead_form = std::move(form);
+  return ok_status();
+}
+
 // Each settable field, with its check. A field missing here is refused by name.
 const std::map<std::string, Setter, std::less<>>& setters() {
   static const std::map<std::string, Setter, std::less<>> table = {
@@ -215,6 +376,7 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          s.messages_per_minute = *n;
          return ok_status();
        }},
+      {"lead_form", apply_lead_form},
   };
   return table;
 }
@@ -241,6 +403,23 @@ json::object endpoint_to_object(const ModelEndpoint& endpoint, bool with_secret)
   return out;
 }
 
+json::object lead_form_to_object(const LeadFormSettings& form) {
+  json::array fields;
+  for (const LeadField& f : form.fields) {
+    fields.push_back(json::object{
+        {"key", f.key}, {"label", f.label}, {"type", f.type}, {"required", f.required}});
+  }
+  json::value after = nullptr;
+  if (form.triggers.after_messages) after = *form.triggers.after_messages;
+  return {{"enabled", form.enabled},
+          {"fields", std::move(fields)},
+          {"consent_text", form.consent_text},
+          {"consent_required", form.consent_required},
+          {"triggers", json::object{{"on_fallback", form.triggers.on_fallback},
+                                    {"on_handoff", form.triggers.on_handoff},
+                                    {"after_messages", std::move(after)}}}};
+}
+
 json::object to_object(const BotSettings& s, bool with_secret) {
   return {{"instructions", s.instructions},
           {"welcome_message", s.welcome_message},
@@ -255,10 +434,18 @@ json::object to_object(const BotSettings& s, bool with_secret) {
           {"languages", to_array(s.languages)},
           {"allowed_origins", to_array(s.allowed_origins)},
           {"synonyms", synonyms_to_array(s.synonyms)},
-          {"messages_per_minute", s.messages_per_minute}};
+          {"messages_per_minute", s.messages_per_minute},
+          {"lead_form", lead_form_to_object(s.lead_form)}};
 }
 
 }  // namespace
+
+const LeadField* LeadFormSettings::field(std::string_view key) const {
+  for (const LeadField& f : fields) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
+}
 
 bool is_language_code(std::string_view code) {
   auto lower = [](char ch) { return ch >= 'a' && ch <= 'z'; };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,37 @@
 #include "model/model_endpoint.h"
 
 namespace parley {
+
+// One field of a bot's lead form. Standard keys (name, email, phone, company) have a
+// default label and type; a custom key ([a-z][a-z0-9_]{0,39}) needs its label.
+struct LeadField {
+  std::string key;
+  std::string label;
+  std::string type = "text";  // text | email | phone | textarea: how a value is checked
+  bool required = false;
+};
+
+// When the widget offers the form by itself (a visitor can always ask for it).
+struct LeadTriggers {
+  bool on_fallback = true;            // the bot did not know
+  bool on_handoff = true;             // the visitor asked for a human
+  std::optional<int> after_messages;  // at the visitor's Nth message (1-100)
+};
+
+// The contact form a bot offers its visitors (src/leads). The consent text is recorded,
+// word for word, with each submitted lead.
+struct LeadFormSettings {
+  bool enabled = true;
+  std::vector<LeadField> fields = {{"name", "Name", "text", false},
+                                   {"email", "Email", "email", true}};
+  std::string consent_text =
+      "I agree that this site may store these details to contact me about my request, as "
+      "described in its privacy policy.";
+  bool consent_required = true;
+  LeadTriggers triggers;
+
+  const LeadField* field(std::string_view key) const;
+};
 
 struct BotSettings {
   std::string instructions;  // persona and rules for the generative answerer
@@ -32,6 +64,7 @@ struct BotSettings {
   // passages using another. Each group holds 2-20 of them.
   std::vector<std::vector<std::string>> synonyms;
   int messages_per_minute = 20;              // per visitor
+  LeadFormSettings lead_form;
 };
 
 // Applies the fields present in `patch` (a partial settings object), after checking each

@@ -230,3 +230,141 @@ TEST(BotSettings, LanguageCodes) {
 
 }  // namespace
 }  // namespace parley
+
+namespace parley {
+namespace {
+
+json::object parse_object(std::string_view text) { return json::parse(text).as_object(); }
+
+TEST(LeadFormSettings, DefaultsAskForAnOptionalNameAndARequiredEmailWithConsent) {
+  BotSettings settings;
+  const LeadFormSettings& form = settings.lead_form;
+  EXPECT_TRUE(form.enabled);
+  ASSERT_EQ(form.fields.size(), 2u);
+  EXPECT_EQ(form.fields[0].key, "name");
+  EXPECT_FALSE(form.fields[0].required);
+  EXPECT_EQ(form.fields[1].key, "email");
+  EXPECT_EQ(form.fields[1].type, "email");
+  EXPECT_TRUE(form.fields[1].required);
+  EXPECT_TRUE(form.consent_required);
+  EXPECT_FALSE(form.consent_text.empty());
+  EXPECT_TRUE(form.triggers.on_fallback);
+  EXPECT_TRUE(form.triggers.on_handoff);
+  EXPECT_FALSE(form.triggers.after_messages);
+  EXPECT_EQ(form.field("email"), &form.fields[1]);
+  EXPECT_EQ(form.field("phone"), nullptr);
+
+  const json::object shown = settings_to_json(settings);
+  const json::object& lead_form = shown.at("lead_form").as_object();
+  EXPECT_TRUE(lead_form.at("enabled").as_bool());
+  EXPECT_EQ(lead_form.at("fields").as_array().size(), 2u);
+  EXPECT_TRUE(lead_form.at("triggers").at("after_messages").is_null());
+}
+
+TEST(LeadFormSettings, StandardKeysTakeTheirLabelAndTypeCustomKeysTheirOwn) {
+  BotSettings settings;
+  auto applied = apply_settings(settings, parse_object(R"({"lead_form":{
+      "fields":[{"key":"email","required":true},{"key":"phone","label":"Mobile"},
+                {"key":"company"},{"key":"order_no","label":"Order number","required":true},
+                {"key":"notes","label":"Anything else?","type":"textarea"}],
+      "consent_text":"Ich bin einverstanden, dass Acme mich kontaktiert.",
+      "consent_required":false,
+      "triggers":{"on_handoff":false,"after_messages":3}}})"));
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  const LeadFormSettings& form = settings.lead_form;
+  ASSERT_EQ(form.fields.size(), 5u);
+  EXPECT_EQ(form.fields[0].label, "Email");
+  EXPECT_EQ(form.fields[0].type, "email");
+  EXPECT_EQ(form.fields[1].label, "Mobile");
+  EXPECT_EQ(form.fields[1].type, "phone");
+  EXPECT_FALSE(form.fields[1].required);
+  EXPECT_EQ(form.fields[2].label, "Company");
+  EXPECT_EQ(form.fields[3].type, "text");
+  EXPECT_TRUE(form.fields[3].required);
+  EXPECT_EQ(form.fields[4].type, "textarea");
+  EXPECT_EQ(form.consent_text, "Ich bin einverstanden, dass Acme mich kontaktiert.");
+  EXPECT_FALSE(form.consent_required);
+  EXPECT_TRUE(form.triggers.on_fallback);  // not given: unchanged
+  EXPECT_FALSE(form.triggers.on_handoff);
+  EXPECT_EQ(form.triggers.after_messages, 3);
+
+  // Stored and read back whole; then a partial change keeps the rest.
+  auto restored = settings_from_storage(settings_to_storage(settings));
+  ASSERT_TRUE(restored.ok()) << restored.error().message;
+  EXPECT_EQ(restored->lead_form.fields.size(), 5u);
+  EXPECT_EQ(restored->lead_form.fields[3].key, "order_no");
+  EXPECT_EQ(restored->lead_form.fields[3].label, "Order number");
+  EXPECT_EQ(restored->lead_form.triggers.after_messages, 3);
+  EXPECT_FALSE(restored->lead_form.consent_required);
+  ASSERT_TRUE(
+      apply_settings(*restored,
+                     parse_object(R"({"lead_form":{"enabled":false,
+                                      "triggers":{"after_messages":null}}})"))
+          .ok());
+  EXPECT_FALSE(restored->lead_form.enabled);
+  EXPECT_FALSE(restored->lead_form.triggers.after_messages);
+  EXPECT_EQ(restored->lead_form.fields.size(), 5u);
+
+  // Settings stored before the lead form existed read with its defaults.
+  auto old = settings_from_storage(R"({"welcome_message":"Hi"})");
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(old->lead_form.enabled);
+  EXPECT_EQ(old->lead_form.fields.size(), 2u);
+}
+
+TEST(LeadFormSettings, BadFormsAreRefusedNamingTheField) {
+  expect_refused(R"({"lead_form":true})", "settings.lead_form:");
+  expect_refused(R"({"lead_form":{"colour":"red"}})", "settings.lead_form.colour");
+  expect_refused(R"({"lead_form":{"enabled":"yes"}})", "settings.lead_form.enabled");
+  expect_refused(R"({"lead_form":{"fields":[]}})", "settings.lead_form.fields");
+  std::string many = R"({"lead_form":{"fields":[)";
+  for (int i = 0; i < 21; ++i) {
+    many += std::string(i ? "," : "") + R"({"key":"f)" + std::to_string(i) + R"(","label":"F"})";
+  }
+  expect_refused(many + "]}}", "settings.lead_form.fields");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"Email"}]}})",
+                 "settings.lead_form.fields[0].key");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"1st"}]}})",
+                 "settings.lead_form.fields[0].key");
+  expect_refused(R"({"lead_form":{"fields":[{"key":")" + std::string(41, 'a') + R"("}]}})",
+                 "settings.lead_form.fields[0].key");
+  expect_refused(R"({"lead_form":{"fields":[{"label":"Name"}]}})",
+                 "settings.lead_form.fields[0].key");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"email"},{"key":"email"}]}})",
+                 "settings.lead_form.fields[1].key");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"order_no"}]}})",
+                 "settings.lead_form.fields[0].label");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"name","label":""}]}})",
+                 "settings.lead_form.fields[0].label");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"name","label":")" + std::string(101, 'x') +
+                     R"("}]}})",
+                 "settings.lead_form.fields[0].label");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"name","type":"date"}]}})",
+                 "settings.lead_form.fields[0].type");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"name","required":1}]}})",
+                 "settings.lead_form.fields[0].required");
+  expect_refused(R"({"lead_form":{"fields":[{"key":"name","hint":"x"}]}})",
+                 "settings.lead_form.fields[0].hint");
+  expect_refused(R"({"lead_form":{"consent_text":" "}})", "settings.lead_form.consent_text");
+  expect_refused(R"({"lead_form":{"consent_text":")" + std::string(1001, 'x') + R"("}})",
+                 "settings.lead_form.consent_text");
+  expect_refused(R"({"lead_form":{"triggers":{"after_messages":0}}})",
+                 "settings.lead_form.triggers.after_messages");
+  expect_refused(R"({"lead_form":{"triggers":{"after_messages":101}}})",
+                 "settings.lead_form.triggers.after_messages");
+  expect_refused(R"({"lead_form":{"triggers":{"on_fallback":null}}})",
+                 "settings.lead_form.triggers.on_fallback");
+  expect_refused(R"({"lead_form":{"triggers":{"sometimes":true}}})",
+                 "settings.lead_form.triggers.sometimes");
+
+  // Limits are in characters: 100 two-byte letters make a valid label.
+  std::string label;
+  for (int i = 0; i < 100; ++i) label += "\xc3\xa9";
+  BotSettings settings;
+  EXPECT_TRUE(apply_settings(settings, parse_object(R"({"lead_form":{"fields":[{"key":"name","label":")" +
+                                                    label + R"("}]}})"))
+                  .ok());
+}
+
+}  // namespace
+}  // namespace parley

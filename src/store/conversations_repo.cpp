@@ -71,14 +71,8 @@ Result<std::optional<std::string>> find_conversation_workspace(Tx& tx,
 Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view workspace_id,
                                                         std::string_view bot_id,
                                                         std::string_view before_id, int limit) {
-  std::string sql = "SELECT " + std::string(kConversationColumns) +
-                    " FROM conversations WHERE workspace_id = $1 AND bot_id = $2";
-  SqlParams params = {std::string(workspace_id), std::string(bot_id), int64_t{limit}};
-  if (!before_id.empty()) {
-    sql += " AND id < $4";
-    params.push_back(std::string(before_id));
-  }
-  auto rows = tx.query(sql + " ORDER BY id DESC LIMIT $3", params);
+  auto rows = bot_rows_newest_first(tx, "conversations", kConversationColumns, workspace_id,
+                                    bot_id, before_id, limit);
   if (!rows) return rows.error();
   std::vector<ConversationRow> conversations;
   for (const Row& row : *rows) conversations.push_back(conversation_from(row));

@@ -20,6 +20,18 @@ ColumnInfo chat(std::string column, std::string category, bool sealed) {
   return {std::move(column), std::move(category), kChatPurpose, LegalBasis::contract,
           Retention::chatbot_data, sealed};
 }
+// Leads: details a visitor chose to leave so the business can contact them, given with
+// their consent. The consent record (what they were shown, whether they agreed, under which
+// policy version) is what proves it, so it is kept with the lead.
+constexpr const char* kLeadPurpose =
+    "let the business contact the visitor about their request, as they asked";
+constexpr const char* kConsentProofPurpose =
+    "prove the visitor's consent: the exact text shown, their answer and the privacy policy "
+    "version";
+ColumnInfo lead(std::string column, std::string category, const char* purpose, bool sealed) {
+  return {std::move(column), std::move(category), purpose, LegalBasis::consent,
+          Retention::chatbot_data, sealed};
+}
 }  // namespace
 
 const std::vector<TableInfo>& data_map() {
@@ -147,6 +159,16 @@ const std::vector<TableInfo>& data_map() {
        "conversation_id",
        {chat("text_sealed", "visitor.message", true),
         chat("citations_sealed", "visitor.message", true)}},
+      {"leads",
+       "contact details a visitor submitted through a bot's lead form, with the consent "
+       "record; exported and erased by visitor",
+       "visitor_id",
+       {lead("visitor_id", "visitor.id", kLeadPurpose, false),
+        lead("fields_sealed", "visitor.lead", kLeadPurpose, true),
+        lead("consent", "visitor.consent", kConsentProofPurpose, false),
+        lead("consent_text", "visitor.consent", kConsentProofPurpose, false),
+        lead("policy_version", "visitor.consent", kConsentProofPurpose, false),
+        lead("created_at", "visitor.activity", kLeadPurpose, false)}},
       {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
       {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };

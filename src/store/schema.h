@@ -16,6 +16,7 @@ Migration outbox_migration();  // 4: mail_outbox (schema_outbox.cpp)
 Migration kb_migration();      // 5: bots, sources, pages, chunks (schema_kb.cpp)
 Migration embeddings_migration();  // 6: embeddings, chunks.embed_hash (schema_embeddings.cpp)
 Migration chat_migration();        // 7: conversations, messages (schema_chat.cpp)
+Migration leads_migration();       // 8: leads (schema_leads.cpp)
 
 const std::vector<Migration>& parley_migrations();
 

@@ -69,26 +69,6 @@ class Chat : public testing::ServedWorkspace {
                    json::serialize(body));
   }
 
-  // A key of a second workspace of the same owner, made as the dashboard makes it.
-  std::string other_workspace_key() {
-    testing::ApiClient client(server_->port());
-    auto login =
-        client.send("POST", "/api/v1/auth/login",
-                    R"({"email":"owner@example.com","password":"correct horse battery staple"})");
-    EXPECT_TRUE(login && login->status == 200) << (login ? login->body : "no answer");
-    if (!login) return "";
-    const testing::WebSession session{testing::cookie_pair(*login),
-                                      text_of(parse_json(login->body), "csrf_token")};
-    auto made = client.as(session, "POST", "/api/v1/workspaces", R"({"name":"Beta"})");
-    EXPECT_TRUE(made && made->status == 201) << (made ? made->body : "no answer");
-    if (!made) return "";
-    const std::string ws_b = text_of(parse_json(made->body), "id");
-    auto key = client.as(session, "POST", "/api/v1/workspaces/" + ws_b + "/keys",
-                         R"({"name":"b","scopes":["admin"]})");
-    EXPECT_TRUE(key && key->status == 201) << (key ? key->body : "no answer");
-    return key ? text_of(parse_json(key->body), "key") : "";
-  }
-
   std::string bot_, shipping_, pro_;
 };
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/support/api_client.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_fields.h"
 #include "tests/support/parley_process.h"
@@ -68,6 +69,25 @@ class ServedWorkspace : public ::testing::Test {
                     R"({"name":"Support","language":"en","settings":)" + settings + "}");
     EXPECT_EQ(bot.status, 201) << bot.body;
     return text_of(parse_json(bot.body), "id");
+  }
+
+  // A key of a second workspace of the same owner, made as the dashboard makes it.
+  std::string other_workspace_key() {
+    ApiClient client(server_->port());
+    auto login =
+        client.send("POST", "/api/v1/auth/login",
+                    R"({"email":"owner@example.com","password":"correct horse battery staple"})");
+    EXPECT_TRUE(login && login->status == 200) << (login ? login->body : "no answer");
+    if (!login) return "";
+    const WebSession session{cookie_pair(*login), text_of(parse_json(login->body), "csrf_token")};
+    auto made = client.as(session, "POST", "/api/v1/workspaces", R"({"name":"Beta"})");
+    EXPECT_TRUE(made && made->status == 201) << (made ? made->body : "no answer");
+    if (!made) return "";
+    const std::string ws_b = text_of(parse_json(made->body), "id");
+    auto key = client.as(session, "POST", "/api/v1/workspaces/" + ws_b + "/keys",
+                         R"({"name":"b","scopes":["admin"]})");
+    EXPECT_TRUE(key && key->status == 201) << (key ? key->body : "no answer");
+    return key ? text_of(parse_json(key->body), "key") : "";
   }
 
   std::filesystem::path dir_;
