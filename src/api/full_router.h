@@ -28,6 +28,10 @@ struct FullRouter {
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, extract_document, log);
     chat = std::make_unique<ChatService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, kb->search);
+    transcripts = std::make_unique<TranscriptService>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config});
+    feedback = std::make_unique<FeedbackService>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config});
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,
@@ -37,10 +41,14 @@ struct FullRouter {
                             kb->sources,
                             kb->search,
                             *chat,
+                            *transcripts,
+                            *feedback,
                             kb_config});
   }
   ~FullRouter() {
     router = Router();
+    feedback.reset();
+    transcripts.reset();
     chat.reset();
     kb.reset();
     workspaces.reset();
@@ -66,6 +74,8 @@ struct FullRouter {
   std::unique_ptr<WorkspaceService> workspaces;
   std::unique_ptr<KnowledgeBase> kb;
   std::unique_ptr<ChatService> chat;
+  std::unique_ptr<TranscriptService> transcripts;
+  std::unique_ptr<FeedbackService> feedback;
   Router router;
 };
 

@@ -8,6 +8,8 @@
 #include "api/health.h"
 #include "http/router.h"
 #include "chat/chat_service.h"
+#include "chat/feedback_service.h"
+#include "chat/transcript_service.h"
 #include "kb/bot_service.h"
 #include "kb/search_service.h"
 #include "kb/source_service.h"
@@ -24,6 +26,8 @@ struct ApiDeps {
   SourceService& sources;
   SearchService& search;
   ChatService& chat;
+  TranscriptService& transcripts;
+  FeedbackService& feedback;
   const KbConfig& kb;
 };
 
@@ -40,5 +44,6 @@ void add_source_routes(Router& router, const ApiDeps& deps);  // sources and the
 void add_search_routes(Router& router, const ApiDeps& deps);
 void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
+void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
 
 }  // namespace parley

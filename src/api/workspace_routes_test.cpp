@@ -337,11 +337,13 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   ASSERT_TRUE(a_source.ok());
   auto a_conversation = api_.chat->chat(ws_a_, a_bot->id, {"Q?", std::nullopt, std::nullopt});
   ASSERT_TRUE(a_conversation.ok()) << a_conversation.error().message;
+  ASSERT_TRUE(a_conversation->message);
   const std::map<std::string, std::string> a_ids = {
       {"{ws_id}", ws_a_},          {"{user_id}", alice_id_},
       {"{key_id}", a_key->key.id}, {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
       {"{bot_id}", a_bot->id},     {"{source_id}", a_source->id},
-      {"{conversation_id}", a_conversation->conversation_id}};
+      {"{conversation_id}", a_conversation->conversation_id},
+      {"{message_id}", a_conversation->message->id}};
   int swept = 0;
   for (const Route& route : api_.router.routes()) {
     if (route.options.access.kind != AuthKind::member) continue;
@@ -365,9 +367,10 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   // And A is still whole.
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 200);
   EXPECT_TRUE(api_.kb->sources.get(ws_a_, a_bot->id, a_source->id).ok());
-  auto a_transcript = api_.chat->get(ws_a_, a_conversation->conversation_id);
+  auto a_transcript = api_.transcripts->get(ws_a_, a_conversation->conversation_id);
   ASSERT_TRUE(a_transcript.ok());
   EXPECT_EQ(a_transcript->messages.size(), 2u);  // B's calls added nothing
+  EXPECT_FALSE(a_transcript->messages[1].feedback);  // nor rated A's answer
 }
 
 // B cannot end A's session either: session ids are checked against their owner.

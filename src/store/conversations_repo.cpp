@@ -71,12 +71,23 @@ Result<std::optional<std::string>> find_conversation_workspace(Tx& tx,
 Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view workspace_id,
                                                         std::string_view bot_id,
                                                         std::string_view before_id, int limit) {
+  return list_conversations(tx, workspace_id, bot_id, "", before_id, limit);
+}
+
+Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view workspace_id,
+                                                        std::string_view bot_id,
+                                                        std::string_view state,
+                                                        std::string_view before_id, int limit) {
   std::string sql = "SELECT " + std::string(kConversationColumns) +
                     " FROM conversations WHERE workspace_id = $1 AND bot_id = $2";
   SqlParams params = {std::string(workspace_id), std::string(bot_id), int64_t{limit}};
   if (!before_id.empty()) {
-    sql += " AND id < $4";
     params.push_back(std::string(before_id));
+    sql += " AND id < $" + std::to_string(params.size());
+  }
+  if (!state.empty()) {
+    params.push_back(std::string(state));
+    sql += " AND state = $" + std::to_string(params.size());
   }
   auto rows = tx.query(sql + " ORDER BY id DESC LIMIT $3", params);
   if (!rows) return rows.error();
@@ -109,6 +120,16 @@ Result<std::vector<MessageRow>> list_messages(Tx& tx, std::string_view conversat
                                     " FROM messages WHERE conversation_id = $1 AND seq > $2 "
                                     "ORDER BY seq LIMIT $3",
                                 {std::string(conversation_id), after_seq, int64_t{limit}}));
+}
+
+Result<std::optional<MessageRow>> find_message(Tx& tx, std::string_view conversation_id,
+                                               std::string_view message_id) {
+  auto messages = messages_from(tx.query("SELECT " + std::string(kMessageColumns) +
+                                             " FROM messages WHERE id = $1 AND conversation_id = $2",
+                                         {std::string(message_id), std::string(conversation_id)}));
+  if (!messages) return messages.error();
+  if (messages->empty()) return std::optional<MessageRow>{};
+  return std::optional<MessageRow>(std::move(messages->front()));
 }
 
 Result<std::vector<MessageRow>> recent_messages(Tx& tx, std::string_view conversation_id,

@@ -20,6 +20,15 @@ ColumnInfo chat(std::string column, std::string category, bool sealed) {
   return {std::move(column), std::move(category), kChatPurpose, LegalBasis::contract,
           Retention::chatbot_data, sealed};
 }
+// Ratings of answers and the visitor's comment: kept to improve the bot (the unanswered
+// questions list), a legitimate interest of the business; the comment is sealed with the
+// visitor's key like the messages, so it goes with them on erasure.
+constexpr const char* kFeedbackPurpose =
+    "improve the bot's answers (ratings, comments, the unanswered questions list)";
+ColumnInfo feedback(std::string column, std::string category, bool sealed) {
+  return {std::move(column), std::move(category), kFeedbackPurpose,
+          LegalBasis::legitimate_interests, Retention::chatbot_data, sealed};
+}
 }  // namespace
 
 const std::vector<TableInfo>& data_map() {
@@ -147,6 +156,12 @@ const std::vector<TableInfo>& data_map() {
        "conversation_id",
        {chat("text_sealed", "visitor.message", true),
         chat("citations_sealed", "visitor.message", true)}},
+      {"feedback",
+       "a visitor's rating of a bot's answer (up or down) and an optional comment",
+       "conversation_id",
+       {feedback("rating", "visitor.feedback", false),
+        feedback("comment_sealed", "visitor.feedback", true),
+        feedback("created_at", "visitor.activity", false)}},
       {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
       {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };

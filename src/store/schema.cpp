@@ -16,6 +16,7 @@ const std::vector<Migration>& parley_migrations() {
       kb_migration(),
       embeddings_migration(),
       chat_migration(),
+      feedback_migration(),
   };
   return migrations;
 }

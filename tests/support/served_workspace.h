@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
+#include "tests/support/api_client.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_fields.h"
 #include "tests/support/parley_process.h"
@@ -53,8 +56,8 @@ class ServedWorkspace : public ::testing::Test {
                     const std::string& content_type = "application/json") {
     return call_as(key_, method, path, body, content_type);
   }
-  HttpResponse call_as(const std::string& key, const std::string& method,
-                       const std::string& path, const std::string& body = {},
+  HttpResponse call_as(const std::string& key, const std::string& method, const std::string& path,
+                       const std::string& body = {},
                        const std::string& content_type = "application/json") {
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + key}};
     if (!body.empty()) headers["Content-Type"] = content_type;
@@ -68,6 +71,43 @@ class ServedWorkspace : public ::testing::Test {
                     R"({"name":"Support","language":"en","settings":)" + settings + "}");
     EXPECT_EQ(bot.status, 201) << bot.body;
     return text_of(parse_json(bot.body), "id");
+  }
+
+  // Adds a text source to the bot and waits until it is ready; returns its id.
+  std::string add_text(const std::string& bot, const std::string& title, const std::string& text) {
+    namespace json = boost::json;
+    auto added =
+        call("POST", "/api/v1/bots/" + bot + "/sources",
+             json::serialize(json::object{{"type", "text"}, {"title", title}, {"text", text}}));
+    EXPECT_EQ(added.status, 201) << added.body;
+    const std::string id = text_of(parse_json(added.body), "id");
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto got = call("GET", "/api/v1/bots/" + bot + "/sources/" + id);
+      if (text_of(parse_json(got.body), "status") == "ready") return id;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "source " << id << " never became ready";
+    return id;
+  }
+
+  // A key of a second workspace of the same owner, made as the dashboard makes it.
+  std::string other_workspace_key() {
+    ApiClient client(server_->port());
+    auto login =
+        client.send("POST", "/api/v1/auth/login",
+                    R"({"email":"owner@example.com","password":"correct horse battery staple"})");
+    EXPECT_TRUE(login && login->status == 200) << (login ? login->body : "no answer");
+    if (!login) return "";
+    const WebSession session{cookie_pair(*login), text_of(parse_json(login->body), "csrf_token")};
+    auto made = client.as(session, "POST", "/api/v1/workspaces", R"({"name":"Beta"})");
+    EXPECT_TRUE(made && made->status == 201) << (made ? made->body : "no answer");
+    if (!made) return "";
+    const std::string ws_b = text_of(parse_json(made->body), "id");
+    auto key = client.as(session, "POST", "/api/v1/workspaces/" + ws_b + "/keys",
+                         R"({"name":"b","scopes":["admin"]})");
+    EXPECT_TRUE(key && key->status == 201) << (key ? key->body : "no answer");
+    return key ? text_of(parse_json(key->body), "key") : "";
   }
 
   std::filesystem::path dir_;
