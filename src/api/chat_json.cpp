@@ -27,6 +27,10 @@ json::object message_json(const ChatMessage& m) {
                    {"fallback", m.fallback},
                    {"created_at", iso_time(m.created_at)}};
   if (m.confidence) out["confidence"] = *m.confidence;
+  if (m.feedback) {
+    out["feedback"] = json::object{{"rating", m.feedback->rating},
+                                   {"comment", optional_text(m.feedback->comment)}};
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@
 namespace parley {
 
 boost::json::object citation_json(const Citation& citation);
+// A rated answer in a transcript carries its feedback ({"rating","comment"}).
 boost::json::object message_json(const ChatMessage& message);
 boost::json::object reply_json(const ChatReply& reply);
 // With its messages (a transcript) or without (a list entry).

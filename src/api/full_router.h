@@ -29,6 +29,10 @@ struct FullRouter {
     chat = std::make_unique<ChatService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, kb->search);
     leads = std::make_unique<LeadService>(*store, *keyring, clock);
+    transcripts = std::make_unique<TranscriptService>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config});
+    feedback = std::make_unique<FeedbackService>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config});
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,
@@ -39,11 +43,15 @@ struct FullRouter {
                             kb->search,
                             *chat,
                             *leads,
+                            *transcripts,
+                            *feedback,
                             kb_config});
   }
   ~FullRouter() {
     router = Router();
     leads.reset();
+    feedback.reset();
+    transcripts.reset();
     chat.reset();
     kb.reset();
     workspaces.reset();
@@ -70,6 +78,8 @@ struct FullRouter {
   std::unique_ptr<KnowledgeBase> kb;
   std::unique_ptr<ChatService> chat;
   std::unique_ptr<LeadService> leads;
+  std::unique_ptr<TranscriptService> transcripts;
+  std::unique_ptr<FeedbackService> feedback;
   Router router;
 };
 

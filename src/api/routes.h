@@ -8,6 +8,8 @@
 #include "api/health.h"
 #include "http/router.h"
 #include "chat/chat_service.h"
+#include "chat/feedback_service.h"
+#include "chat/transcript_service.h"
 #include "kb/bot_service.h"
 #include "kb/search_service.h"
 #include "kb/source_service.h"
@@ -26,6 +28,8 @@ struct ApiDeps {
   SearchService& search;
   ChatService& chat;
   LeadService& leads;
+  TranscriptService& transcripts;
+  FeedbackService& feedback;
   const KbConfig& kb;
 };
 
@@ -43,5 +47,6 @@ void add_search_routes(Router& router, const ApiDeps& deps);
 void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
 void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms submitted, read
+void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
 
 }  // namespace parley

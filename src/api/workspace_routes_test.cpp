@@ -337,6 +337,7 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   ASSERT_TRUE(a_source.ok());
   auto a_conversation = api_.chat->chat(ws_a_, a_bot->id, {"Q?", std::nullopt, std::nullopt});
   ASSERT_TRUE(a_conversation.ok()) << a_conversation.error().message;
+  ASSERT_TRUE(a_conversation->message);
   auto a_lead = api_.leads->submit(
       ws_a_, a_bot->id, {a_conversation->conversation_id, {{"email", "ada@example.com"}}, true});
   ASSERT_TRUE(a_lead.ok()) << a_lead.error().message;
@@ -344,7 +345,8 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
       {"{ws_id}", ws_a_},          {"{user_id}", alice_id_},
       {"{key_id}", a_key->key.id}, {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
       {"{bot_id}", a_bot->id},     {"{source_id}", a_source->id},
-      {"{conversation_id}", a_conversation->conversation_id}};
+      {"{conversation_id}", a_conversation->conversation_id},
+      {"{message_id}", a_conversation->message->id}};
   int swept = 0;
   for (const Route& route : api_.router.routes()) {
     if (route.options.access.kind != AuthKind::member) continue;
@@ -368,9 +370,10 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   // And A is still whole.
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 200);
   EXPECT_TRUE(api_.kb->sources.get(ws_a_, a_bot->id, a_source->id).ok());
-  auto a_transcript = api_.chat->get(ws_a_, a_conversation->conversation_id);
+  auto a_transcript = api_.transcripts->get(ws_a_, a_conversation->conversation_id);
   ASSERT_TRUE(a_transcript.ok());
   EXPECT_EQ(a_transcript->messages.size(), 2u);  // B's calls added nothing
+  EXPECT_FALSE(a_transcript->messages[1].feedback);  // nor rated A's answer
   auto a_leads = api_.leads->list(ws_a_, a_bot->id, "", "", 10);
   ASSERT_TRUE(a_leads.ok());
   ASSERT_EQ(a_leads->leads.size(), 1u);  // B's POST of a lead added none either

@@ -28,7 +28,6 @@ struct ChatOptions {
   size_t max_message_bytes = 4000;
   size_t search_limit = 5;
   int history_messages = 10;      // the recent messages a follow-up is resolved with
-  int max_messages_shown = 1000;  // a transcript read shows at most this many
   ModelCallLimits model;          // generative bots: the wait for the model
   CircuitBreakerOptions breaker;  // one breaker per process, per model endpoint
 };
@@ -48,12 +47,6 @@ class ChatService {
   // midway, so a client shows the reply's text in place of the pieces).
   Result<ChatReply> chat(std::string_view workspace_id, std::string_view bot_id,
                          const ChatInput& input, const DeltaFn& on_delta = nullptr);
-
-  // One conversation with its messages, opened. not_found outside the workspace.
-  Result<ConversationView> get(std::string_view workspace_id, std::string_view conversation_id);
-  // A bot's conversations, newest first, without their messages.
-  Result<ConversationPage> list(std::string_view workspace_id, std::string_view bot_id,
-                                std::string_view cursor, int limit);
 
   // The workspace a conversation belongs to, or nothing for an unknown id: how routes that
   // name only a conversation find their tenant.
@@ -75,7 +68,6 @@ class ChatService {
   // The messages as turns, opened with the visitor's key.
   Result<std::vector<Turn>> history_of(const ConversationRow& conversation,
                                        const std::vector<MessageRow>& rows) const;
-  Result<ChatMessage> open(const ConversationRow& conversation, const MessageRow& row) const;
 
   KbContext ctx_;
   SearchService& search_;

@@ -55,7 +55,7 @@ TEST_P(ChatServiceTest, AnswersWithACitationOfTheRightSourceAndStoresBothMessage
   EXPECT_EQ(answer.citations[0].source.title, "Shipping");
   EXPECT_FALSE(answer.citations[0].chunk_id.empty());
 
-  auto conversation = chat_->get(ws_, reply->conversation_id);
+  auto conversation = transcripts_->get(ws_, reply->conversation_id);
   ASSERT_TRUE(conversation.ok()) << conversation.error().message;
   EXPECT_EQ(conversation->bot_id, bot_);
   EXPECT_EQ(conversation->message_count, 2);
@@ -99,7 +99,7 @@ TEST_P(ChatServiceTest, AFollowUpIsResolvedWithTheEarlierQuestion) {
       << basic_cost->message->text;
   EXPECT_EQ(basic_cost->message->citations.at(0).source.id, basic_);
 
-  auto conversation = chat_->get(ws_, first->conversation_id);
+  auto conversation = transcripts_->get(ws_, first->conversation_id);
   ASSERT_TRUE(conversation.ok());
   EXPECT_EQ(conversation->messages.size(), 8u);
   EXPECT_EQ(conversation->messages[6].text, "and how much does it cost?");
@@ -143,7 +143,7 @@ TEST_P(ChatServiceTest, BelowTheThresholdTheBotFallsBackWithoutCitations) {
   ASSERT_TRUE(strict.ok() && strict->message);
   EXPECT_TRUE(strict->message->fallback) << strict->message->text;
 
-  auto stored = chat_->get(ws_, strict->conversation_id);
+  auto stored = transcripts_->get(ws_, strict->conversation_id);
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->messages.size(), 2u);
   EXPECT_TRUE(stored->messages[1].fallback);
@@ -157,17 +157,17 @@ TEST_P(ChatServiceTest, AConversationOfAnotherBotOrWorkspaceIsUnknown) {
                ErrorCode::not_found, "conversation");
 
   const std::string other_ws = other_workspace();
-  expect_error(chat_->get(other_ws, reply->conversation_id), ErrorCode::not_found);
+  expect_error(transcripts_->get(other_ws, reply->conversation_id), ErrorCode::not_found);
   expect_error(chat_->chat(other_ws, bot_, {"hello", reply->conversation_id, std::nullopt}),
                ErrorCode::not_found, "bot");
-  auto listed = chat_->list(other_ws, bot_, "", 10);
+  auto listed = transcripts_->list(other_ws, bot_, {.limit = 10});
   expect_error(listed, ErrorCode::not_found);
   // Another visitor naming this conversation gets nothing either.
   expect_error(ask(bot_, "hello", reply->conversation_id, "vis_01JD3Z8Q4K5M6N7P8R9S0T1V2W"),
                ErrorCode::not_found, "conversation");
   // Malformed or unknown ids name nothing.
   expect_error(ask(bot_, "hello", std::string("cnv_nope")), ErrorCode::not_found);
-  expect_error(chat_->get(ws_, "cnv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"), ErrorCode::not_found);
+  expect_error(transcripts_->get(ws_, "cnv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"), ErrorCode::not_found);
 }
 
 TEST_P(ChatServiceTest, RefusesBadInput) {
@@ -197,7 +197,7 @@ TEST_P(ChatServiceTest, ListsABotsConversationsNewestFirstByPages) {
   std::vector<std::string> seen;
   std::string cursor;
   for (int pages = 0; pages < 10; ++pages) {
-    auto page = chat_->list(ws_, bot_, cursor, 2);
+    auto page = transcripts_->list(ws_, bot_, {.cursor = cursor, .limit = 2});
     ASSERT_TRUE(page.ok()) << page.error().message;
     for (const ConversationView& c : page->conversations) {
       seen.push_back(c.id);
@@ -227,7 +227,7 @@ TEST_P(ChatServiceTest, WhileAHumanOwnsTheConversationTheBotStaysSilent) {
     EXPECT_FALSE(silent->message);
     EXPECT_EQ(silent->state, state);
   }
-  auto stored = chat_->get(ws_, reply->conversation_id);
+  auto stored = transcripts_->get(ws_, reply->conversation_id);
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->messages.size(), 4u);  // the first turn, then the visitor twice
   EXPECT_EQ(stored->messages[2].role, "visitor");
@@ -260,7 +260,7 @@ TEST_P(ChatServiceTest, MessagesAreSealedWithTheVisitorsKey) {
 
   // Erasing the visitor is destroying their key: the transcript no longer opens.
   ASSERT_TRUE(keyring_->destroy_key(visitor_key_owner(ws_, reply->visitor_id)).ok());
-  EXPECT_FALSE(chat_->get(ws_, reply->conversation_id).ok());
+  EXPECT_FALSE(transcripts_->get(ws_, reply->conversation_id).ok());
   // The bot's knowledge (workspace key) is untouched.
   auto other = ask(bot_, "How many days does shipping take?");
   ASSERT_TRUE(other.ok()) << other.error().message;
@@ -356,7 +356,7 @@ TEST_P(GenerativeChatTest, AnswersWithTheModelsTextCitingThePassagesItUsed) {
   EXPECT_TRUE(earlier_answer_sent);
 
   // Stored as answered.
-  auto conversation = chat_->get(ws_, reply->conversation_id);
+  auto conversation = transcripts_->get(ws_, reply->conversation_id);
   ASSERT_TRUE(conversation.ok()) << conversation.error().message;
   ASSERT_EQ(conversation->messages.size(), 4u);
   EXPECT_EQ(conversation->messages[1].text, said);

@@ -17,6 +17,12 @@ struct ChatInput {
   std::optional<std::string> visitor_id;       // absent: a new visitor (vis_...)
 };
 
+// A visitor's rating of a bot answer (feedback_service.h).
+struct MessageFeedback {
+  std::string rating;  // up | down
+  std::optional<std::string> comment;
+};
+
 struct ChatMessage {
   std::string id;
   std::string role;  // visitor | bot | agent
@@ -25,6 +31,9 @@ struct ChatMessage {
   std::optional<double> confidence;  // bot answers only
   bool fallback = false;
   int64_t created_at = 0;
+  // Rated bot answers, in transcripts (initialized, so the aggregates that leave it out do
+  // not warn).
+  std::optional<MessageFeedback> feedback = std::nullopt;
 };
 
 struct ChatReply {

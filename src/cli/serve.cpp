@@ -66,6 +66,8 @@ int run_serve(const Config& config) {
                    sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
   ChatService chat({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search,
                    chat_options(config.chat));
+  TranscriptService transcripts({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl});
+  FeedbackService feedback({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl});
   metrics.add_source([&chat](std::string& out) { chat.render_metrics(out); });
   LeadService leads(*rt.store, *rt.keyring, rt.clock,
                     LeadOptions{.policy_version = config.privacy.policy_version});
@@ -84,6 +86,8 @@ int run_serve(const Config& config) {
                kb.search,
                chat,
                leads,
+               transcripts,
+               feedback,
                config.kb});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,

@@ -3,38 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "core/csv_writer.h"
 #include "core/iso_time.h"
 
 namespace parley {
-namespace {
-
-void append_row(std::string& out, const std::vector<std::string>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i) out += ',';
-    out += csv_cell(cells[i]);
-  }
-  out += "\r\n";
-}
-
-}  // namespace
-
-std::string csv_cell(std::string_view value) {
-  std::string cell;
-  if (!value.empty() &&
-      std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
-    cell += '\'';
-  }
-  cell += value;
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string quoted = "\"";
-  for (char ch : cell) {
-    if (ch == '"') quoted += '"';
-    quoted += ch;
-  }
-  quoted += '"';
-  return quoted;
-}
-
 std::string leads_csv(const std::vector<std::string>& form_keys,
                       const std::vector<LeadView>& leads) {
   std::vector<std::string> keys = form_keys;
@@ -52,7 +24,7 @@ std::string leads_csv(const std::vector<std::string>& form_keys,
                                      "visitor_id", "consent",    "policy_version"};
   header.insert(header.end(), keys.begin(), keys.end());
   std::string out;
-  append_row(out, header);
+  append_csv_row(out, header);
   for (const LeadView& lead : leads) {
     std::vector<std::string> row = {
         lead.id,         iso_time(lead.created_at),       lead.conversation_id.value_or(""),
@@ -61,7 +33,7 @@ std::string leads_csv(const std::vector<std::string>& form_keys,
       auto value = lead.fields.find(key);
       row.push_back(value == lead.fields.end() ? "" : value->second);
     }
-    append_row(out, row);
+    append_csv_row(out, row);
   }
   return out;
 }

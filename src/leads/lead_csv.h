@@ -1,6 +1,6 @@
-// Leads as CSV (RFC 4180) for spreadsheets and CRMs: a header row, then one row per lead;
-// a cell that a spreadsheet would run as a formula is defused. Pure; the lead service
-// calls it for the export route.
+// Leads as CSV (core/csv_writer.h: RFC 4180, formulas defused) for spreadsheets and CRMs:
+// a header row, then one row per lead. Pure; the lead service calls it for the export
+// route.
 #pragma once
 
 #include <string>
@@ -10,11 +10,6 @@
 #include "leads/lead_types.h"
 
 namespace parley {
-
-// One cell: prefixed with ' when it starts with = + - @ tab or CR (so a spreadsheet shows
-// it as text instead of running it), then quoted when it holds a comma, a quote or a line
-// break, quotes doubled.
-std::string csv_cell(std::string_view value);
 
 // Columns: id, created_at (ISO 8601 UTC), conversation_id, visitor_id, consent (true or
 // false), policy_version, then the form's field keys in the form's order, then any other

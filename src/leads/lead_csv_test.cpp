@@ -1,30 +1,10 @@
-// CSV cells: RFC 4180 quoting and the guard against spreadsheet formulas.
+// Leads as CSV: the fixed columns, then the form's, then others (cells: core/csv_writer_test).
 #include "leads/lead_csv.h"
 
 #include <gtest/gtest.h>
 
 namespace parley {
 namespace {
-
-TEST(LeadCsv, CellsAreQuotedOnlyWhenTheyMustBe) {
-  EXPECT_EQ(csv_cell(""), "");
-  EXPECT_EQ(csv_cell("Ada Lovelace"), "Ada Lovelace");
-  EXPECT_EQ(csv_cell("Lovelace, Ada"), "\"Lovelace, Ada\"");
-  EXPECT_EQ(csv_cell("the \"Countess\""), "\"the \"\"Countess\"\"\"");
-  EXPECT_EQ(csv_cell("line\nbreak"), "\"line\nbreak\"");
-  EXPECT_EQ(csv_cell("a\r\nb"), "\"a\r\nb\"");
-}
-
-TEST(LeadCsv, FormulaStartsAreDefused) {
-  EXPECT_EQ(csv_cell("=1+1"), "'=1+1");
-  EXPECT_EQ(csv_cell("+49 30 1234567"), "'+49 30 1234567");
-  EXPECT_EQ(csv_cell("-5"), "'-5");
-  EXPECT_EQ(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(csv_cell("\tcmd"), "'\tcmd");
-  EXPECT_EQ(csv_cell("\rcmd"), "\"'\rcmd\"");
-  EXPECT_EQ(csv_cell("=HYPERLINK(\"x\",\"y\")"), "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
-  EXPECT_EQ(csv_cell("a=b"), "a=b");  // only the first character counts
-}
 
 TEST(LeadCsv, ColumnsAreTheFixedOnesThenTheFormsThenOthersSorted) {
   LeadView lead;

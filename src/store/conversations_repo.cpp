@@ -70,9 +70,10 @@ Result<std::optional<std::string>> find_conversation_workspace(Tx& tx,
 
 Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view workspace_id,
                                                         std::string_view bot_id,
+                                                        std::string_view state,
                                                         std::string_view before_id, int limit) {
   auto rows = bot_rows_newest_first(tx, "conversations", kConversationColumns, workspace_id,
-                                    bot_id, before_id, limit);
+                                    bot_id, before_id, limit, {"state", state});
   if (!rows) return rows.error();
   std::vector<ConversationRow> conversations;
   for (const Row& row : *rows) conversations.push_back(conversation_from(row));
@@ -103,6 +104,16 @@ Result<std::vector<MessageRow>> list_messages(Tx& tx, std::string_view conversat
                                     " FROM messages WHERE conversation_id = $1 AND seq > $2 "
                                     "ORDER BY seq LIMIT $3",
                                 {std::string(conversation_id), after_seq, int64_t{limit}}));
+}
+
+Result<std::optional<MessageRow>> find_message(Tx& tx, std::string_view conversation_id,
+                                               std::string_view message_id) {
+  auto messages = messages_from(tx.query("SELECT " + std::string(kMessageColumns) +
+                                             " FROM messages WHERE id = $1 AND conversation_id = $2",
+                                         {std::string(message_id), std::string(conversation_id)}));
+  if (!messages) return messages.error();
+  if (messages->empty()) return std::optional<MessageRow>{};
+  return std::optional<MessageRow>(std::move(messages->front()));
 }
 
 Result<std::vector<MessageRow>> recent_messages(Tx& tx, std::string_view conversation_id,

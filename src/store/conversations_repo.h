@@ -42,9 +42,11 @@ Result<std::optional<ConversationRow>> find_conversation(Tx& tx, std::string_vie
 // The workspace a conversation belongs to, for routes that name only the conversation.
 Result<std::optional<std::string>> find_conversation_workspace(Tx& tx,
                                                                std::string_view conversation_id);
-// A bot's conversations, newest first, before the cursor id (empty: from the newest).
+// A bot's conversations, newest first, before the cursor id (empty: from the newest), in
+// one state only when `state` is not empty.
 Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view workspace_id,
                                                         std::string_view bot_id,
+                                                        std::string_view state,
                                                         std::string_view before_id, int limit);
 // Counts `added` messages and moves updated_at.
 Status touch_conversation(Tx& tx, std::string_view conversation_id, int64_t added, int64_t now);
@@ -53,6 +55,9 @@ Status insert_message(Tx& tx, const MessageRow& message);
 // Oldest first, after the message at `after_seq` (0: from the first).
 Result<std::vector<MessageRow>> list_messages(Tx& tx, std::string_view conversation_id,
                                               int64_t after_seq, int limit);
+// One message of a conversation, or nothing.
+Result<std::optional<MessageRow>> find_message(Tx& tx, std::string_view conversation_id,
+                                               std::string_view message_id);
 // The newest `limit` messages, returned oldest first: a follow-up's context.
 Result<std::vector<MessageRow>> recent_messages(Tx& tx, std::string_view conversation_id,
                                                 int limit);

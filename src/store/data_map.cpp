@@ -32,6 +32,16 @@ ColumnInfo lead(std::string column, std::string category, const char* purpose, b
   return {std::move(column), std::move(category), purpose, LegalBasis::consent,
           Retention::chatbot_data, sealed};
 }
+
+// Ratings of answers and the visitor's comment: kept to improve the bot (the unanswered
+// questions list), a legitimate interest of the business; the comment is sealed with the
+// visitor's key like the messages, so it goes with them on erasure.
+constexpr const char* kFeedbackPurpose =
+    "improve the bot's answers (ratings, comments, the unanswered questions list)";
+ColumnInfo feedback(std::string column, std::string category, bool sealed) {
+  return {std::move(column), std::move(category), kFeedbackPurpose,
+          LegalBasis::legitimate_interests, Retention::chatbot_data, sealed};
+}
 }  // namespace
 
 const std::vector<TableInfo>& data_map() {
@@ -169,6 +179,12 @@ const std::vector<TableInfo>& data_map() {
         lead("consent_text", "visitor.consent", kConsentProofPurpose, false),
         lead("policy_version", "visitor.consent", kConsentProofPurpose, false),
         lead("created_at", "visitor.activity", kLeadPurpose, false)}},
+      {"feedback",
+       "a visitor's rating of a bot's answer (up or down) and an optional comment",
+       "conversation_id",
+       {feedback("rating", "visitor.feedback", false),
+        feedback("comment_sealed", "visitor.feedback", true),
+        feedback("created_at", "visitor.activity", false)}},
       {"audit_checkpoints", "signed checkpoints of the audit log's hash chain", "", {}},
       {"audit_head", "the audit log's newest entry hash, signed", "", {}},
   };

@@ -42,17 +42,28 @@ inline std::optional<std::string> text_or_null(const Row& row, size_t i) {
 // One page of a bot's rows of `table` (which has workspace_id, bot_id and a time-ordered
 // id), newest id first, before `before_id` (empty: from the newest): how conversations and
 // leads are listed.
+// One more condition of a list: `column` equals `value` (none when value is empty).
+struct ColumnEquals {
+  std::string_view column;
+  std::string_view value;
+};
+
 inline Result<std::vector<Row>> bot_rows_newest_first(Tx& tx, std::string_view table,
                                                       std::string_view columns,
                                                       std::string_view workspace_id,
                                                       std::string_view bot_id,
-                                                      std::string_view before_id, int limit) {
+                                                      std::string_view before_id, int limit,
+                                                      ColumnEquals also = {}) {
   std::string sql = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
                     " WHERE workspace_id = $1 AND bot_id = $2";
   SqlParams params = {std::string(workspace_id), std::string(bot_id), int64_t{limit}};
   if (!before_id.empty()) {
-    sql += " AND id < $4";
     params.push_back(std::string(before_id));
+    sql += " AND id < $" + std::to_string(params.size());
+  }
+  if (!also.value.empty()) {
+    params.push_back(std::string(also.value));
+    sql += " AND " + std::string(also.column) + " = $" + std::to_string(params.size());
   }
   return tx.query(sql + " ORDER BY id DESC LIMIT $3", params);
 }

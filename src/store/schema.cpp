@@ -17,6 +17,7 @@ const std::vector<Migration>& parley_migrations() {
       embeddings_migration(),
       chat_migration(),
       leads_migration(),
+      feedback_migration(),
   };
   return migrations;
 }

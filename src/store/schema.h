@@ -17,6 +17,7 @@ Migration kb_migration();      // 5: bots, sources, pages, chunks (schema_kb.cpp
 Migration embeddings_migration();  // 6: embeddings, chunks.embed_hash (schema_embeddings.cpp)
 Migration chat_migration();        // 7: conversations, messages (schema_chat.cpp)
 Migration leads_migration();       // 8: leads (schema_leads.cpp)
+Migration feedback_migration();    // 9: feedback (schema_feedback.cpp); 8 is the leads'
 
 const std::vector<Migration>& parley_migrations();
 

@@ -36,32 +36,15 @@ class Chat : public testing::ServedWorkspace {
     ServedWorkspace::SetUp();
     if (HasFatalFailure()) return;
     bot_ = make_bot();
-    shipping_ = add_text("Shipping",
+    shipping_ = add_text(bot_, "Shipping",
                          "We ship to every country in Europe. Shipping takes 5 business days from "
                          "payment.");
-    pro_ = add_text("Pro plan",
+    pro_ = add_text(bot_, "Pro plan",
                     "The Pro plan includes unlimited bots and priority support. The Pro plan "
                     "costs 29 dollars per month.");
-    add_text("Basic plan",
+    add_text(bot_, "Basic plan",
              "The Basic plan includes one bot and email support. The Basic plan costs 9 dollars "
              "per month.");
-  }
-
-  // Adds a text source and waits until it is ready; returns its id.
-  std::string add_text(const std::string& title, const std::string& text) {
-    auto added =
-        call("POST", "/api/v1/bots/" + bot_ + "/sources",
-             json::serialize(json::object{{"type", "text"}, {"title", title}, {"text", text}}));
-    EXPECT_EQ(added.status, 201) << added.body;
-    const std::string id = text_of(parse_json(added.body), "id");
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < give_up) {
-      auto got = call("GET", "/api/v1/bots/" + bot_ + "/sources/" + id);
-      if (text_of(parse_json(got.body), "status") == "ready") return id;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "source " << id << " never became ready";
-    return id;
   }
 
   HttpResponse chat(const json::object& body, const std::string& key = {}) {

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/support/api_client.h"
 #include "tests/support/http_client.h"
@@ -54,8 +56,8 @@ class ServedWorkspace : public ::testing::Test {
                     const std::string& content_type = "application/json") {
     return call_as(key_, method, path, body, content_type);
   }
-  HttpResponse call_as(const std::string& key, const std::string& method,
-                       const std::string& path, const std::string& body = {},
+  HttpResponse call_as(const std::string& key, const std::string& method, const std::string& path,
+                       const std::string& body = {},
                        const std::string& content_type = "application/json") {
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + key}};
     if (!body.empty()) headers["Content-Type"] = content_type;
@@ -69,6 +71,24 @@ class ServedWorkspace : public ::testing::Test {
                     R"({"name":"Support","language":"en","settings":)" + settings + "}");
     EXPECT_EQ(bot.status, 201) << bot.body;
     return text_of(parse_json(bot.body), "id");
+  }
+
+  // Adds a text source to the bot and waits until it is ready; returns its id.
+  std::string add_text(const std::string& bot, const std::string& title, const std::string& text) {
+    namespace json = boost::json;
+    auto added =
+        call("POST", "/api/v1/bots/" + bot + "/sources",
+             json::serialize(json::object{{"type", "text"}, {"title", title}, {"text", text}}));
+    EXPECT_EQ(added.status, 201) << added.body;
+    const std::string id = text_of(parse_json(added.body), "id");
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto got = call("GET", "/api/v1/bots/" + bot + "/sources/" + id);
+      if (text_of(parse_json(got.body), "status") == "ready") return id;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "source " << id << " never became ready";
+    return id;
   }
 
   // A key of a second workspace of the same owner, made as the dashboard makes it.
