@@ -22,6 +22,7 @@ Writes FILE as JSON {workspace_id, admin_key, chat_key, bot_id, sources, chunks}
 import argparse
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
@@ -58,11 +59,14 @@ class Api:
         return json.loads(text) if text else {}
 
 
-def bootstrap(parley, data_dir):
+def bootstrap(parley, data_dir, master_key=None):
+    env = dict(os.environ)
+    if master_key:
+        env["PARLEY_MASTER_KEY"] = master_key
     done = subprocess.run(
         [parley, "admin", "bootstrap", "--data", data_dir, "--email", "bench@example.com",
          "--password", "correct horse battery staple", "--workspace", "Bench"],
-        capture_output=True, text=True)
+        capture_output=True, text=True, env=env)
     for line in (done.stdout + "\n" + done.stderr).splitlines():
         if '"api_key"' in line:
             made = json.loads(line)
@@ -129,6 +133,27 @@ def import_until(api, bot, documents, target_chunks, max_documents):
     return imported, chunks
 
 
+def setup(parley, data_dir, port, corpus, target_chunks, max_documents=1000000,
+          generative=None, model="test-chat-1", model_key="sk-test-chat-key", master_key=None):
+    """Steps 1 to 5; the dict written to --out. master_key: for `parley admin bootstrap`
+    (else PARLEY_MASTER_KEY from the environment)."""
+    workspace, admin_key = bootstrap(parley, data_dir, master_key)
+    api = Api(port, admin_key)
+    chat_key = api.call("POST", f"/api/v1/workspaces/{workspace}/keys",
+                        {"name": "bench chat", "scopes": ["chat"]})["key"]
+    settings = {"messages_per_minute": 600}
+    if generative:
+        settings["answer_mode"] = "generative"
+        settings["model"] = {"base_url": generative, "model": model, "api_key": model_key}
+    bot = api.call("POST", f"/api/v1/workspaces/{workspace}/bots",
+                   {"name": "Bench", "language": "en", "settings": settings})["id"]
+    started = time.time()
+    sources, chunks = import_until(api, bot, read_jsonl(corpus), target_chunks, max_documents)
+    return {"workspace_id": workspace, "admin_key": admin_key, "chat_key": chat_key,
+            "bot_id": bot, "sources": sources, "chunks": chunks,
+            "ingest_seconds": round(time.time() - started, 1)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--parley", required=True)
@@ -145,23 +170,8 @@ def main():
     parser.add_argument("--model-key", default="sk-test-chat-key")
     args = parser.parse_args()
 
-    workspace, admin_key = bootstrap(args.parley, args.data)
-    api = Api(args.port, admin_key)
-    chat_key = api.call("POST", f"/api/v1/workspaces/{workspace}/keys",
-                        {"name": "bench chat", "scopes": ["chat"]})["key"]
-    settings = {"messages_per_minute": 600}
-    if args.generative:
-        settings["answer_mode"] = "generative"
-        settings["model"] = {"base_url": args.generative, "model": args.model,
-                             "api_key": args.model_key}
-    bot = api.call("POST", f"/api/v1/workspaces/{workspace}/bots",
-                   {"name": "Bench", "language": "en", "settings": settings})["id"]
-    started = time.time()
-    sources, chunks = import_until(api, bot, read_jsonl(args.corpus), args.target_chunks,
-                                   args.max_documents)
-    made = {"workspace_id": workspace, "admin_key": admin_key, "chat_key": chat_key,
-            "bot_id": bot, "sources": sources, "chunks": chunks,
-            "ingest_seconds": round(time.time() - started, 1)}
+    made = setup(args.parley, args.data, args.port, args.corpus, args.target_chunks,
+                 args.max_documents, args.generative, args.model, args.model_key)
     with open(args.out, "w") as f:
         json.dump(made, f)
     if args.questions:
