@@ -4,8 +4,27 @@
 #include <cstdio>
 #include <string>
 
+#include "answer/sentence_splitter.h"
+
 namespace parley::bench {
 namespace {
+
+// The answer's first sentence: the text before its first citation marker.
+std::string first_sentence(const std::string& text) {
+  size_t marker = text.find(" [");
+  return marker == std::string::npos ? text : text.substr(0, marker);
+}
+
+size_t word_count(const std::string& text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    bool space = c == ' ';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
 
 std::string number(double value) {
   char buffer[32];
@@ -40,6 +59,25 @@ std::string escaped(const std::string& text) {
 }
 
 }  // namespace
+
+AnswerOutcome judge(const WikiQaQuestion& question, const BotTurn& turn) {
+  AnswerOutcome o;
+  o.answerable = !question.right_sentences.empty();
+  o.fallback = turn.fallback;
+  o.confidence = turn.confidence;
+  o.latency_us = turn.latency_us;
+  for (const std::string& id : turn.passage_ids) o.document_retrieved |= id == question.document_id;
+  if (o.fallback) return o;
+  std::string text = collapse_whitespace(turn.text);
+  std::string first = first_sentence(text);
+  o.words = word_count(text);
+  for (const std::string& sentence : question.right_sentences) {
+    std::string want = collapse_whitespace(sentence);
+    o.right |= text.find(want) != std::string::npos;
+    o.first_right |= first.find(want) != std::string::npos;
+  }
+  return o;
+}
 
 std::string report_json(const ReportContext& context, const std::vector<AnswerOutcome>& outcomes) {
   size_t answerable = 0, unanswerable = 0, right = 0, first_right = 0, retrieved = 0;

@@ -4,7 +4,18 @@
 #include <string>
 #include <vector>
 
+#include "wikiqa.h"
+
 namespace parley::bench {
+
+// One question's answer as a bot gave it (in-process or through the chat API).
+struct BotTurn {
+  std::string text;
+  bool fallback = false;
+  double confidence = 0;
+  std::vector<std::string> passage_ids;  // document ids of the passages retrieved
+  double latency_us = 0;
+};
 
 struct AnswerOutcome {
   bool answerable = false;
@@ -23,6 +34,10 @@ struct ReportContext {
   size_t passages = 0;   // retrieved per question
   double retrieval_us_mean = 0;
 };
+
+// Right when the text holds a Label-1 sentence whole (whitespace normalized); a fallback
+// is never right.
+AnswerOutcome judge(const WikiQaQuestion& question, const BotTurn& turn);
 
 std::string report_json(const ReportContext& context, const std::vector<AnswerOutcome>& outcomes);
 

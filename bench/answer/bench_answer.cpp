@@ -4,12 +4,21 @@
 // holds a Label-1 sentence whole. Prints JSON (see docs/PERFORMANCE.md).
 //
 //   bench_answer [--dataset dev.tsv] [--passages 5] [--threshold 0.35] [--set name=value]...
-//   [--dump]
+//   [--dump] [--api PARLEY_BINARY [--server-env NAME=VALUE]...] [--limit N]
 // --dump writes one line per question to stderr (id, answerable, right, confidence, text).
+// --api asks the real binary instead (api_bot.h): the documents become text sources of a bot
+// (ingested and chunked as any source is), each question is a new conversation through
+// POST /api/v1/bots/{bot_id}/chat, and the latency is the whole chat request over HTTP.
+// --passages then only says how many search hits count as retrieved, and --set is refused
+// (the answerer's options are the binary's); --server-env sets the binary's configuration,
+// e.g. PARLEY_KB_CHUNK_TARGET_CHARS=100000 makes each document one chunk, as in the library
+// run. --limit N asks the first N questions only.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -18,6 +27,7 @@
 #include "answer/follow_up.h"
 #include "answer/sentence_splitter.h"
 #include "answer_report.h"
+#include "api_bot.h"
 #include "search/analyzer.h"
 #include "search/search_index.h"
 #include "wikiqa.h"
@@ -29,24 +39,6 @@ using Clock = std::chrono::steady_clock;
 
 double micros_since(Clock::time_point start) {
   return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-
-// The answer's first sentence: the text before its first citation marker.
-std::string first_sentence(const std::string& text) {
-  size_t marker = text.find(" [");
-  return marker == std::string::npos ? text : text.substr(0, marker);
-}
-
-size_t word_count(const std::string& text) {
-  size_t words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    bool space = c == ' ';
-    if (!space && !in_word) ++words;
-    in_word = !space;
-  }
-  return words;
 }
 
 // The bot: its index and the passages behind it, as the chat service would hold them.
@@ -70,14 +62,12 @@ class Bot {
   }
 
   struct Turn {
-    Answer answer;
-    std::vector<std::string> passage_ids;
+    BotTurn asked;  // its latency: the answerer alone
     double retrieval_us = 0;
-    double answer_us = 0;
   };
 
-  // One chat turn, extractive: retrieve with the resolved question, then answer. The one
-  // place to swap for a call to the chat API.
+  // One chat turn, extractive: retrieve with the resolved question, then answer, as the chat
+  // service does (bench_answer --api asks the chat API instead: api_bot.h).
   Turn ask(const std::string& question, size_t passages, double threshold) const {
     Turn turn;
     AnswerRequest request;
@@ -89,13 +79,16 @@ class Bot {
     for (const SearchHit& hit : index_.search(retrieval_query(question, {}, *analyzer_), options)) {
       Passage passage = passages_.at(hit.chunk_id);
       passage.score = hit.score;
-      turn.passage_ids.push_back(hit.chunk_id);
+      turn.asked.passage_ids.push_back(hit.chunk_id);
       request.passages.push_back(std::move(passage));
     }
     turn.retrieval_us = micros_since(start);
     start = Clock::now();
-    turn.answer = answerer_.answer(request);
-    turn.answer_us = micros_since(start);
+    Answer answer = answerer_.answer(request);
+    turn.asked.latency_us = micros_since(start);
+    turn.asked.text = std::move(answer.text);
+    turn.asked.fallback = answer.fallback;
+    turn.asked.confidence = answer.confidence;
     return turn;
   }
 
@@ -105,25 +98,6 @@ class Bot {
   ExtractiveAnswerer answerer_;
   std::unordered_map<std::string, Passage> passages_;
 };
-
-AnswerOutcome judge(const WikiQaQuestion& question, const Bot::Turn& turn) {
-  AnswerOutcome o;
-  o.answerable = !question.right_sentences.empty();
-  o.fallback = turn.answer.fallback;
-  o.confidence = turn.answer.confidence;
-  o.latency_us = turn.answer_us;
-  for (const std::string& id : turn.passage_ids) o.document_retrieved |= id == question.document_id;
-  if (o.fallback) return o;
-  std::string text = collapse_whitespace(turn.answer.text);
-  std::string first = first_sentence(text);
-  o.words = word_count(text);
-  for (const std::string& sentence : question.right_sentences) {
-    std::string want = collapse_whitespace(sentence);
-    o.right |= text.find(want) != std::string::npos;
-    o.first_right |= first.find(want) != std::string::npos;
-  }
-  return o;
-}
 
 // --set name=value: an answerer option, for tuning.
 bool set_option(AnswererOptions& options, std::string_view assignment) {
@@ -166,6 +140,9 @@ int run(int argc, char** argv) {
   size_t passages = 5;
   double threshold = 0.35;
   bool dump = false;
+  std::string api_binary;
+  size_t limit = SIZE_MAX;
+  std::map<std::string, std::string> server_env;
   AnswererOptions options;
   std::string described;
   for (int i = 1; i < argc; ++i) {
@@ -184,31 +161,67 @@ int run(int argc, char** argv) {
       described += std::string(" ") + argv[i];
     } else if (arg == "--dump") {
       dump = true;
+    } else if (arg == "--api" && i + 1 < argc) {
+      api_binary = argv[++i];
+    } else if (arg == "--server-env" && i + 1 < argc) {
+      std::string assignment = argv[++i];
+      size_t eq = assignment.find('=');
+      if (eq == std::string::npos) {
+        std::cerr << "bench_answer: --server-env takes NAME=VALUE\n";
+        return 2;
+      }
+      server_env[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+    } else if (arg == "--limit" && i + 1 < argc) {
+      limit = std::stoul(argv[++i]);
     } else {
       std::cerr << "usage: bench_answer [--dataset dev.tsv] [--passages N] [--threshold T] "
-                   "[--dump]\n";
+                   "[--dump] [--api PARLEY_BINARY [--server-env NAME=VALUE]...] [--limit N]\n";
       return 2;
     }
   }
+  if (!api_binary.empty() && !described.empty()) {
+    std::cerr << "bench_answer: --set tunes the in-process answerer; --api uses the binary's\n";
+    return 2;
+  }
   WikiQa data = load_wikiqa(dataset);
-  Bot bot(data, std::make_shared<const Analyzer>("en"), options);
+  if (data.questions.size() > limit) data.questions.resize(limit);
+  std::unique_ptr<Bot> bot;
+  std::unique_ptr<ApiBot> api_bot;
+  if (api_binary.empty()) {
+    bot = std::make_unique<Bot>(data, std::make_shared<const Analyzer>("en"), options);
+  } else {
+    api_bot = std::make_unique<ApiBot>(api_binary, data, threshold, server_env);
+  }
   std::vector<AnswerOutcome> outcomes;
   double retrieval_us = 0;
   for (const WikiQaQuestion& question : data.questions) {
-    Bot::Turn turn = bot.ask(question.text, passages, threshold);
-    retrieval_us += turn.retrieval_us;
+    BotTurn turn;
+    if (bot) {
+      Bot::Turn asked = bot->ask(question.text, passages, threshold);
+      retrieval_us += asked.retrieval_us;
+      turn = std::move(asked.asked);
+    } else {
+      turn = api_bot->ask(question.text, passages);
+    }
     outcomes.push_back(judge(question, turn));
     if (dump) {
       const AnswerOutcome& o = outcomes.back();
       std::cerr << question.id << '\t' << o.answerable << '\t' << o.right << '\t' << o.first_right
                 << '\t' << o.document_retrieved << '\t' << o.confidence << '\t' << question.text
-                << '\t' << turn.answer.text << '\n';
+                << '\t' << turn.text << '\n';
     }
   }
   ReportContext context;
   context.dataset = dataset;
-  context.answerer =
-      "ExtractiveAnswerer defaults" + described + ", threshold " + std::to_string(threshold);
+  if (api_bot) {
+    context.answerer = "chat API of " + api_binary + " (" + std::to_string(api_bot->chunks()) +
+                       " chunks), threshold " + std::to_string(threshold);
+    for (const auto& [name, value] : server_env) context.answerer += ", " + name + "=" + value;
+    context.answerer += "; latency: the chat request over HTTP";
+  } else {
+    context.answerer =
+        "ExtractiveAnswerer defaults" + described + ", threshold " + std::to_string(threshold);
+  }
   context.passages = passages;
   context.retrieval_us_mean = data.questions.empty() ? 0 : retrieval_us / data.questions.size();
   std::cout << report_json(context, outcomes);

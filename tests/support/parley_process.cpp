@@ -83,10 +83,10 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 ParleyServer::ParleyServer(std::filesystem::path data_dir, std::vector<std::string> extra_args,
-                           std::map<std::string, std::string> env)
+                           std::map<std::string, std::string> env, std::string binary)
     : data_dir_(std::move(data_dir)) {
-  std::vector<std::string> args = {PARLEY_BINARY, "serve",  "--port",
-                                   "0",           "--data", data_dir_.string()};
+  if (binary.empty()) binary = PARLEY_BINARY;
+  std::vector<std::string> args = {binary, "serve", "--port", "0", "--data", data_dir_.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn(args, env, &out_fd_);
   read_until_listening();

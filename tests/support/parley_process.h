@@ -24,8 +24,9 @@ ProcessResult run_command(const std::vector<std::string>& args,
 class ParleyServer {
  public:
   // Starts `parley serve --port 0 --data DIR extra_args...` and waits for its listening line.
+  // `binary`: the parley executable; empty: the one built with the tests.
   explicit ParleyServer(std::filesystem::path data_dir, std::vector<std::string> extra_args = {},
-                        std::map<std::string, std::string> env = {});
+                        std::map<std::string, std::string> env = {}, std::string binary = {});
   ~ParleyServer();  // SIGKILL if still running
 
   bool started() const { return port_ > 0; }

@@ -7,12 +7,14 @@
 namespace parley::testing {
 
 BootstrappedWorkspace bootstrap_workspace(const std::filesystem::path& data_dir,
-                                          const std::map<std::string, std::string>& env) {
+                                          const std::map<std::string, std::string>& env,
+                                          const std::string& binary) {
   BootstrappedWorkspace out;
-  out.process = run_command(
-      {PARLEY_BINARY, "admin", "bootstrap", "--data", data_dir.string(), "--email",
-       "owner@example.com", "--password", "correct horse battery staple", "--workspace", "Acme"},
-      env);
+  out.process =
+      run_command({binary.empty() ? std::string(PARLEY_BINARY) : binary, "admin", "bootstrap",
+                   "--data", data_dir.string(), "--email", "owner@example.com", "--password",
+                   "correct horse battery staple", "--workspace", "Acme"},
+                  env);
   std::istringstream lines(out.process.output);
   for (std::string line; std::getline(lines, line);) {
     if (contains(line, "\"api_key\"")) {

@@ -17,7 +17,9 @@ struct BootstrappedWorkspace {
 };
 
 // Owner owner@example.com, password "correct horse battery staple", workspace "Acme".
+// `binary`: the parley executable; empty: the one built with the tests.
 BootstrappedWorkspace bootstrap_workspace(const std::filesystem::path& data_dir,
-                                          const std::map<std::string, std::string>& env);
+                                          const std::map<std::string, std::string>& env,
+                                          const std::string& binary = {});
 
 }  // namespace parley::testing
