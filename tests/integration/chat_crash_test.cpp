@@ -51,23 +51,6 @@ class ChatCrash : public testing::ServedWorkspace {
              "The Pro plan includes unlimited bots. The Pro plan costs 29 dollars.");
   }
 
-  // The same as chat_test.cpp's; the branch "feedback" moves it into ServedWorkspace with
-  // this signature: once both are merged, this copy goes.
-  void add_text(const std::string& bot, const std::string& title, const std::string& text) {
-    auto added =
-        call("POST", "/api/v1/bots/" + bot + "/sources",
-             json::serialize(json::object{{"type", "text"}, {"title", title}, {"text", text}}));
-    ASSERT_EQ(added.status, 201) << added.body;
-    const std::string id = text_of(parse_json(added.body), "id");
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < give_up) {
-      auto got = call("GET", "/api/v1/bots/" + bot + "/sources/" + id);
-      if (text_of(parse_json(got.body), "status") == "ready") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    FAIL() << "source " << id << " never became ready";
-  }
-
   // One client: chats on one keep-alive connection until the server goes away, two turns
   // in three continuing its last conversation, the third starting a new one. Records every
   // acknowledged turn.
