@@ -27,6 +27,7 @@ json::object message_json(const ChatMessage& m) {
                    {"fallback", m.fallback},
                    {"created_at", iso_time(m.created_at)}};
   if (m.confidence) out["confidence"] = *m.confidence;
+  if (m.author_id) out["author_id"] = *m.author_id;
   if (m.feedback) {
     out["feedback"] = json::object{{"rating", m.feedback->rating},
                                    {"comment", optional_text(m.feedback->comment)}};
@@ -35,11 +36,13 @@ json::object message_json(const ChatMessage& m) {
 }
 
 json::object reply_json(const ChatReply& reply) {
-  return {{"conversation_id", reply.conversation_id},
-          {"visitor_id", reply.visitor_id},
-          {"state", reply.state},
-          {"message",
-           reply.message ? json::value(message_json(*reply.message)) : json::value(nullptr)}};
+  return {
+      {"conversation_id", reply.conversation_id},
+      {"visitor_id", reply.visitor_id},
+      {"state", reply.state},
+      {"message", reply.message ? json::value(message_json(*reply.message)) : json::value(nullptr)},
+      {"offer_human", reply.offer_human},
+      {"offer_lead_form", reply.offer_lead_form}};
 }
 
 json::object conversation_json(const ConversationView& c, bool with_messages) {
@@ -47,6 +50,7 @@ json::object conversation_json(const ConversationView& c, bool with_messages) {
                    {"bot_id", c.bot_id},
                    {"visitor_id", c.visitor_id},
                    {"state", c.state},
+                   {"agent_id", optional_text(c.agent_id)},
                    {"message_count", c.message_count},
                    {"created_at", iso_time(c.created_at)},
                    {"updated_at", iso_time(c.updated_at)}};

@@ -26,8 +26,11 @@ struct FullRouter {
     workspaces = std::make_unique<WorkspaceService>(context);
     kb = std::make_unique<KnowledgeBase>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, extract_document, log);
-    chat = std::make_unique<ChatService>(
-        KbContext{*store, *keyring, clock, kb_config, crawl_config}, kb->search);
+    handoff = std::make_unique<HandoffService>(
+        KbContext{*store, *keyring, clock, kb_config, crawl_config}, live_events, nullptr);
+    chat =
+        std::make_unique<ChatService>(KbContext{*store, *keyring, clock, kb_config, crawl_config},
+                                      kb->search, ChatOptions{}, handoff.get());
     leads = std::make_unique<LeadService>(*store, *keyring, clock);
     transcripts = std::make_unique<TranscriptService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config});
@@ -45,6 +48,8 @@ struct FullRouter {
                             *leads,
                             *transcripts,
                             *feedback,
+                            *handoff,
+                            live_events,
                             kb_config});
   }
   ~FullRouter() {
@@ -53,6 +58,7 @@ struct FullRouter {
     feedback.reset();
     transcripts.reset();
     chat.reset();
+    handoff.reset();
     kb.reset();
     workspaces.reset();
     keys.reset();
@@ -76,6 +82,8 @@ struct FullRouter {
   std::unique_ptr<ApiKeyService> keys;
   std::unique_ptr<WorkspaceService> workspaces;
   std::unique_ptr<KnowledgeBase> kb;
+  LiveEvents live_events;
+  std::unique_ptr<HandoffService> handoff;
   std::unique_ptr<ChatService> chat;
   std::unique_ptr<LeadService> leads;
   std::unique_ptr<TranscriptService> transcripts;

@@ -30,6 +30,8 @@ struct ApiDeps {
   LeadService& leads;
   TranscriptService& transcripts;
   FeedbackService& feedback;
+  HandoffService& handoff;
+  LiveEvents& live_events;
   const KbConfig& kb;
 };
 
@@ -47,6 +49,7 @@ void add_search_routes(Router& router, const ApiDeps& deps);
 void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
 void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms submitted, read
-void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
+void add_feedback_routes(Router& router, const ApiDeps& deps);
+void add_handoff_routes(Router& router, const ApiDeps& deps);  // handoff, inbox, live events  // ratings, unanswered questions
 
 }  // namespace parley

@@ -1,10 +1,13 @@
 #include "chat/chat_service.h"
 
 #include "answer/follow_up.h"
+#include "chat/handoff_phrases.h"
 #include "chat/message_codec.h"
 #include "chat/passages.h"
 #include "core/ids.h"
 #include "kb/bot_service.h"
+#include "leads/lead_triggers.h"
+#include "store/leads_repo.h"
 
 namespace parley {
 namespace {
@@ -82,10 +85,8 @@ Result<std::vector<Turn>> ChatService::history_of(const ConversationRow& convers
 }
 
 Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& bot,
-                                   const std::string& question, const std::vector<Turn>& history,
-                                   const DeltaFn& on_delta) {
-  auto settings = open_bot_settings(ctx_.keyring, bot);
-  if (!settings) return settings.error();
+                                   const BotSettings& settings, const std::string& question,
+                                   const std::vector<Turn>& history, const DeltaFn& on_delta) {
   const LanguageTools& tools = tools_for(bot.language);
   const std::string query = retrieval_query(question, history, *tools.analyzer);
   auto results = search_.search(workspace_id, bot.id, query, options_.search_limit);
@@ -93,15 +94,15 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& 
   AnswerRequest request;
   request.question = question;
   request.history = history;
-  request.settings = {settings->confidence_threshold, settings->fallback_message};
+  request.settings = {settings.confidence_threshold, settings.fallback_message};
   request.passages = passages_from(std::move(*results));
   // Computed for a generative bot too: it is cheap, gives the confidence of the passages,
   // and is the answer when the model fails.
   Answer extractive = tools.answerer->answer(request);
   // Below the threshold the bot says it does not know and offers a human, in either mode:
   // the passages do not hold the answer, and a model would only guess.
-  if (settings->answer_mode != "generative" || extractive.fallback) return extractive;
-  auto generated = generate_answer({*settings, request.passages, history, question}, options_.model,
+  if (settings.answer_mode != "generative" || extractive.fallback) return extractive;
+  auto generated = generate_answer({settings, request.passages, history, question}, options_.model,
                                    breaker_, on_delta);
   if (!generated) {
     // The visitor gets an answer either way; chat is high volume, so no log line per turn:
@@ -137,7 +138,8 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
                     std::string(kStateOpen),
                     0,
                     now,
-                    now};
+                    now,
+                    std::nullopt};
   } else {
     // The conversation and its recent messages (the follow-up's context) in one read.
     std::optional<ConversationRow> found;
@@ -169,9 +171,19 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
                       "this conversation is closed: start a new one (no conversation_id)");
   }
 
+  auto settings = open_bot_settings(ctx_.keyring, **bot);
+  if (!settings) return settings.error();
+  std::vector<std::string> languages = settings->languages;
+  languages.push_back((*bot)->language);
+  // A visitor who asks for a person gets one: the bot says so and steps aside.
+  const bool wants_human =
+      !human_owns(conversation.state) && asks_for_human(input.message, languages);
   std::optional<Answer> answer;
-  if (!human_owns(conversation.state)) {
-    auto answered = this->answer(workspace_id, **bot, input.message, history, on_delta);
+  if (wants_human) {
+    answer = Answer{};
+    answer->text = std::string(kHandoffNotice);
+  } else if (!human_owns(conversation.state)) {
+    auto answered = this->answer(workspace_id, **bot, *settings, input.message, history, on_delta);
     if (!answered) return answered.error();
     answer = std::move(*answered);
   }
@@ -195,8 +207,9 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
 
   std::string state;
   bool bot_spoke = false;
+  int64_t count = 0;  // messages before this turn
   Status wrote = ctx_.store.db().write([&](Tx& tx) -> Status {
-    int64_t count = 0;
+    count = 0;
     state = conversation.state;
     if (is_new) {
       if (Status s = insert_conversation(tx, conversation); !s) return s;
@@ -213,6 +226,14 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
       state = (*current)->state;
     }
     bot_spoke = answer && !human_owns(state);
+    if (bot_spoke && wants_human) {
+      if (Status s =
+              set_conversation_state(tx, conversation.id, kStateWaitingForHuman, std::nullopt, now);
+          !s) {
+        return s;
+      }
+      state = kStateWaitingForHuman;
+    }
     MessageRow visitor_row = asked;
     visitor_row.seq = count + 1;
     if (Status s = insert_message(tx, visitor_row); !s) return s;
@@ -225,13 +246,40 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   });
   if (!wrote) return wrote.error();
 
+  conversation.state = state;
+  conversation.message_count = count + (bot_spoke ? 2 : 1);
   ChatReply reply{conversation.id, conversation.visitor_id, state, std::nullopt};
-  if (bot_spoke) {
-    reply.message =
-        ChatMessage{answered.id,      "bot", answer->text, answer->citations, answer->confidence,
-                    answer->fallback, now};
+  if (!bot_spoke) {
+    // A human owns the conversation: the agents see the message live.
+    if (handoff_) {
+      handoff_->announce_visitor_message(
+          conversation, {asked.id, "visitor", input.message, {}, std::nullopt, false, now});
+    }
+    return reply;
   }
+  reply.message =
+      ChatMessage{answered.id,      "bot", answer->text, answer->citations, answer->confidence,
+                  answer->fallback, now};
+  if (wants_human && handoff_) handoff_->announce_request(conversation);
+  reply.offer_human = answer->offer_human;
+  auto lead_form = lead_form_offered(conversation, *settings, answer->fallback, wants_human);
+  if (!lead_form) return lead_form.error();
+  reply.offer_lead_form = *lead_form;
   return reply;
+}
+
+Result<bool> ChatService::lead_form_offered(const ConversationRow& conversation,
+                                            const BotSettings& settings, bool fallback,
+                                            bool handoff) {
+  // While only the bot answers, every visitor message has its answer: half the count.
+  LeadMoment moment{fallback, handoff, static_cast<int>(conversation.message_count / 2), false};
+  if (!lead_form_due(settings.lead_form, moment)) return false;
+  auto given = read_one(ctx_.store.db(), [&](Tx& tx) {
+    return count_conversation_leads(tx, conversation.workspace_id, conversation.id);
+  });
+  if (!given) return given.error();
+  moment.lead_already_given = *given > 0;
+  return lead_form_due(settings.lead_form, moment);
 }
 
 Result<std::optional<std::string>> ChatService::workspace_of(std::string_view conversation_id) {

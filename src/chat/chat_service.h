@@ -16,6 +16,7 @@
 #include "chat/chat_counters.h"
 #include "chat/chat_types.h"
 #include "chat/generative.h"
+#include "chat/handoff_service.h"
 #include "core/config.h"
 #include "kb/kb_context.h"
 #include "kb/search_service.h"
@@ -37,8 +38,15 @@ ChatOptions chat_options(const ChatConfig& config);
 
 class ChatService {
  public:
-  ChatService(KbContext context, SearchService& search, ChatOptions options = {})
-      : ctx_(context), search_(search), options_(options), breaker_(options.breaker, ctx_.clock) {}
+  // `handoff` (may be null: no live events) hears of handoffs asked for in a message and of
+  // visitor messages to conversations a human owns.
+  ChatService(KbContext context, SearchService& search, ChatOptions options = {},
+              HandoffService* handoff = nullptr)
+      : ctx_(context),
+        search_(search),
+        options_(options),
+        breaker_(options.breaker, ctx_.clock),
+        handoff_(handoff) {}
 
   // not_found for an unknown bot, or a conversation of another bot or workspace;
   // invalid_argument for a bad message or visitor id; conflict for a closed conversation.
@@ -63,8 +71,12 @@ class ChatService {
   };
   const LanguageTools& tools_for(const std::string& language);
   Result<Answer> answer(std::string_view workspace_id, const BotRow& bot,
-                        const std::string& question, const std::vector<Turn>& history,
-                        const DeltaFn& on_delta);
+                        const BotSettings& settings, const std::string& question,
+                        const std::vector<Turn>& history, const DeltaFn& on_delta);
+  // Whether the lead form is due after this turn (reads whether a lead was given only when
+  // a trigger could fire).
+  Result<bool> lead_form_offered(const ConversationRow& conversation, const BotSettings& settings,
+                                 bool fallback, bool handoff);
   // The messages as turns, opened with the visitor's key.
   Result<std::vector<Turn>> history_of(const ConversationRow& conversation,
                                        const std::vector<MessageRow>& rows) const;
@@ -77,6 +89,7 @@ class ChatService {
   std::map<std::string, std::unique_ptr<LanguageTools>> tools_;
   CircuitBreaker breaker_;
   ChatModelCounters model_counters_;
+  HandoffService* handoff_;
 };
 
 // The conversation states.
@@ -85,5 +98,9 @@ inline constexpr std::string_view kStateWaitingForHuman = "waiting_for_human";
 inline constexpr std::string_view kStateWithAgent = "with_agent";
 inline constexpr std::string_view kStateClosed = "closed";
 bool human_owns(std::string_view state);
+
+// What the bot says when a visitor asks for a person.
+inline constexpr std::string_view kHandoffNotice =
+    "I'm asking a person from our team to join. Please stay here: they will answer in this chat.";
 
 }  // namespace parley

@@ -34,6 +34,7 @@ struct ChatMessage {
   // Rated bot answers, in transcripts (initialized, so the aggregates that leave it out do
   // not warn).
   std::optional<MessageFeedback> feedback = std::nullopt;
+  std::optional<std::string> author_id = std::nullopt;  // agent messages: the agent's user id
 };
 
 struct ChatReply {
@@ -43,6 +44,10 @@ struct ChatReply {
   // The bot's answer; nothing while a human owns the conversation (waiting_for_human,
   // with_agent): the visitor's message is stored and the agent answers.
   std::optional<ChatMessage> message;
+  // What the widget should offer next: a person (the bot did not know) and the lead form
+  // (its triggers: fallback, handoff, after N messages).
+  bool offer_human = false;
+  bool offer_lead_form = false;
 };
 
 struct ConversationView {
@@ -54,6 +59,7 @@ struct ConversationView {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   std::vector<ChatMessage> messages;  // oldest first; empty in lists
+  std::optional<std::string> agent_id = std::nullopt;  // who took it (with_agent)
 };
 
 struct ConversationPage {

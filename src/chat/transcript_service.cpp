@@ -38,11 +38,6 @@ Status load_messages(Tx& tx, Stored& stored, int max_messages) {
   return ok_status();
 }
 
-ConversationView summary_of(const ConversationRow& row) {
-  return {row.id,         row.bot_id, row.visitor_id, row.state, row.message_count, row.created_at,
-          row.updated_at, {}};
-}
-
 // The conversation with its messages and feedback opened with the visitor's key.
 Result<ConversationView> open_transcript(const Keyring& keyring, const Stored& stored) {
   const std::string owner = visitor_key_owner(stored.row.workspace_id, stored.row.visitor_id);
@@ -59,6 +54,7 @@ Result<ConversationView> open_transcript(const Keyring& keyring, const Stored& s
     ChatMessage message{
         row.id,         row.role,     std::move(opened->text), std::move(opened->citations),
         row.confidence, row.fallback, row.created_at};
+    message.author_id = row.author_id;
     if (auto rated = feedback.find(row.id); rated != feedback.end()) {
       message.feedback = std::move(rated->second);
     }
@@ -90,6 +86,11 @@ bool holds_words(const Analyzer& analyzer, const ConversationView& conversation,
 }
 
 }  // namespace
+
+ConversationView summary_of(const ConversationRow& row) {
+  return {row.id,         row.bot_id, row.visitor_id, row.state, row.message_count, row.created_at,
+          row.updated_at, {},         row.agent_id};
+}
 
 struct TranscriptService::Batch {
   std::string language;  // the bot's

@@ -10,6 +10,7 @@
 #include "chat/analyzers.h"
 #include "chat/chat_types.h"
 #include "kb/kb_context.h"
+#include "store/conversations_repo.h"
 
 namespace parley {
 
@@ -67,5 +68,8 @@ class TranscriptService {
   TranscriptOptions options_;
   AnalyzerCache analyzers_;
 };
+
+// A conversation's row as a view without its messages (a list entry).
+ConversationView summary_of(const ConversationRow& row);
 
 }  // namespace parley

@@ -64,8 +64,25 @@ int run_serve(const Config& config) {
   WorkspaceService workspaces(accounts_context);
   KnowledgeBase kb({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl},
                    sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
+  LiveEvents live_events;
+  // A visitor waits and no agent has the inbox open: the agents hear of it by mail (ids
+  // only, no message text).
+  NotifyAgents notify_agents = [&workspaces, &rt, &config](std::string_view workspace_id,
+                                                           std::string_view conversation_id) {
+    Status mailed = workspaces.mail_members(
+        workspace_id, "agent", "A visitor is waiting for a person",
+        "A visitor asked to talk to a person in one of your chatbots, and no agent is online.\n\n"
+        "Open the inbox to answer: " +
+            config.auth.public_url + "/inbox?conversation=" + std::string(conversation_id) + "\n",
+        "handoff_waiting");
+    if (!mailed) {
+      rt.log->warn("handoff.mail_failed", {{"conversation_id", conversation_id}});
+    }
+  };
+  HandoffService handoff({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, live_events,
+                         notify_agents);
   ChatService chat({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search,
-                   chat_options(config.chat));
+                   chat_options(config.chat), &handoff);
   TranscriptService transcripts({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl});
   FeedbackService feedback({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl});
   metrics.add_source([&chat](std::string& out) { chat.render_metrics(out); });
@@ -88,6 +105,8 @@ int run_serve(const Config& config) {
                leads,
                transcripts,
                feedback,
+               handoff,
+               live_events,
                config.kb});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,

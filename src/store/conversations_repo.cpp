@@ -8,14 +8,14 @@ namespace parley {
 namespace {
 
 constexpr std::string_view kConversationColumns =
-    "id, workspace_id, bot_id, visitor_id, state, message_count, created_at, updated_at";
+    "id, workspace_id, bot_id, visitor_id, state, message_count, created_at, updated_at, agent_id";
 constexpr std::string_view kMessageColumns =
     "id, conversation_id, seq, workspace_id, role, text_sealed, citations_sealed, confidence, "
-    "fallback, created_at";
+    "fallback, created_at, author_id";
 
 ConversationRow conversation_from(const Row& row) {
-  return {row.text(0), row.text(1),    row.text(2),    row.text(3),
-          row.text(4), row.integer(5), row.integer(6), row.integer(7)};
+  return {row.text(0),    row.text(1),    row.text(2),    row.text(3),         row.text(4),
+          row.integer(5), row.integer(6), row.integer(7), text_or_null(row, 8)};
 }
 
 MessageRow message_from(const Row& row) {
@@ -30,6 +30,7 @@ MessageRow message_from(const Row& row) {
   if (!row.is_null(7)) message.confidence = row.real(7);
   message.fallback = row.integer(8) != 0;
   message.created_at = row.integer(9);
+  message.author_id = text_or_null(row, 10);
   return message;
 }
 
@@ -44,9 +45,9 @@ Result<std::vector<MessageRow>> messages_from(Result<std::vector<Row>> rows) {
 
 Status insert_conversation(Tx& tx, const ConversationRow& c) {
   return done(tx.exec("INSERT INTO conversations (" + std::string(kConversationColumns) +
-                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                       {c.id, c.workspace_id, c.bot_id, c.visitor_id, c.state, c.message_count,
-                       c.created_at, c.updated_at}));
+                       c.created_at, c.updated_at, or_null(c.agent_id)}));
 }
 
 Result<std::optional<ConversationRow>> find_conversation(Tx& tx, std::string_view workspace_id,
@@ -72,12 +73,35 @@ Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view
                                                         std::string_view bot_id,
                                                         std::string_view state,
                                                         std::string_view before_id, int limit) {
-  auto rows = bot_rows_newest_first(tx, "conversations", kConversationColumns, workspace_id,
-                                    bot_id, before_id, limit, {"state", state});
+  auto rows = bot_rows_newest_first(tx, "conversations", kConversationColumns, workspace_id, bot_id,
+                                    before_id, limit, {"state", state});
   if (!rows) return rows.error();
   std::vector<ConversationRow> conversations;
   for (const Row& row : *rows) conversations.push_back(conversation_from(row));
   return conversations;
+}
+
+Result<std::vector<ConversationRow>> list_conversations_in_state(Tx& tx,
+                                                                 std::string_view workspace_id,
+                                                                 std::string_view state,
+                                                                 int limit) {
+  auto rows = tx.query("SELECT " + std::string(kConversationColumns) +
+                           " FROM conversations WHERE workspace_id = $1 AND state = $2 "
+                           "ORDER BY updated_at, id LIMIT $3",
+                       {std::string(workspace_id), std::string(state), int64_t{limit}});
+  if (!rows) return rows.error();
+  std::vector<ConversationRow> conversations;
+  for (const Row& row : *rows) conversations.push_back(conversation_from(row));
+  return conversations;
+}
+
+Status set_conversation_state(Tx& tx, std::string_view conversation_id, std::string_view state,
+                              const std::optional<std::string>& agent_id, int64_t now) {
+  return changed_one(
+      tx.exec("UPDATE conversations SET state = $2, agent_id = $3, "
+              "updated_at = $4 WHERE id = $1",
+              {std::string(conversation_id), std::string(state), or_null(agent_id), now}),
+      "conversation");
 }
 
 Status touch_conversation(Tx& tx, std::string_view conversation_id, int64_t added, int64_t now) {
@@ -92,10 +116,11 @@ Status insert_message(Tx& tx, const MessageRow& m) {
   if (m.citations_sealed) citations = *m.citations_sealed;
   SqlValue confidence = std::monostate{};
   if (m.confidence) confidence = *m.confidence;
-  return done(tx.exec("INSERT INTO messages (" + std::string(kMessageColumns) +
-                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                      {m.id, m.conversation_id, m.seq, m.workspace_id, m.role, m.text_sealed,
-                       citations, confidence, int64_t{m.fallback ? 1 : 0}, m.created_at}));
+  return done(
+      tx.exec("INSERT INTO messages (" + std::string(kMessageColumns) +
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+              {m.id, m.conversation_id, m.seq, m.workspace_id, m.role, m.text_sealed, citations,
+               confidence, int64_t{m.fallback ? 1 : 0}, m.created_at, or_null(m.author_id)}));
 }
 
 Result<std::vector<MessageRow>> list_messages(Tx& tx, std::string_view conversation_id,
@@ -108,9 +133,10 @@ Result<std::vector<MessageRow>> list_messages(Tx& tx, std::string_view conversat
 
 Result<std::optional<MessageRow>> find_message(Tx& tx, std::string_view conversation_id,
                                                std::string_view message_id) {
-  auto messages = messages_from(tx.query("SELECT " + std::string(kMessageColumns) +
-                                             " FROM messages WHERE id = $1 AND conversation_id = $2",
-                                         {std::string(message_id), std::string(conversation_id)}));
+  auto messages =
+      messages_from(tx.query("SELECT " + std::string(kMessageColumns) +
+                                 " FROM messages WHERE id = $1 AND conversation_id = $2",
+                             {std::string(message_id), std::string(conversation_id)}));
   if (!messages) return messages.error();
   if (messages->empty()) return std::optional<MessageRow>{};
   return std::optional<MessageRow>(std::move(messages->front()));

@@ -21,6 +21,7 @@ struct ConversationRow {
   int64_t message_count = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::optional<std::string> agent_id;  // the user who took it (with_agent)
 };
 
 struct MessageRow {
@@ -34,6 +35,7 @@ struct MessageRow {
   std::optional<double> confidence;       // bot answers only
   bool fallback = false;
   int64_t created_at = 0;
+  std::optional<std::string> author_id;  // agent messages: the agent's user id
 };
 
 Status insert_conversation(Tx& tx, const ConversationRow& conversation);
@@ -48,6 +50,13 @@ Result<std::vector<ConversationRow>> list_conversations(Tx& tx, std::string_view
                                                         std::string_view bot_id,
                                                         std::string_view state,
                                                         std::string_view before_id, int limit);
+// The workspace's conversations in one state, the longest waiting first: an inbox.
+Result<std::vector<ConversationRow>> list_conversations_in_state(Tx& tx,
+                                                                 std::string_view workspace_id,
+                                                                 std::string_view state, int limit);
+// Moves a conversation to `state` with its agent (nullopt: none) and updated_at.
+Status set_conversation_state(Tx& tx, std::string_view conversation_id, std::string_view state,
+                              const std::optional<std::string>& agent_id, int64_t now);
 // Counts `added` messages and moves updated_at.
 Status touch_conversation(Tx& tx, std::string_view conversation_id, int64_t added, int64_t now);
 

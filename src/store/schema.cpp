@@ -18,6 +18,7 @@ const std::vector<Migration>& parley_migrations() {
       chat_migration(),
       leads_migration(),
       feedback_migration(),
+      handoff_migration(),
   };
   return migrations;
 }

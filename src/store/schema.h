@@ -18,6 +18,7 @@ Migration embeddings_migration();  // 6: embeddings, chunks.embed_hash (schema_e
 Migration chat_migration();        // 7: conversations, messages (schema_chat.cpp)
 Migration leads_migration();       // 8: leads (schema_leads.cpp)
 Migration feedback_migration();    // 9: feedback (schema_feedback.cpp); 8 is the leads'
+Migration handoff_migration();     // 11: conversations.agent_id, messages.author_id
 
 const std::vector<Migration>& parley_migrations();
 
