@@ -33,6 +33,9 @@ struct FullRouter {
         KbContext{*store, *keyring, clock, kb_config, crawl_config});
     feedback = std::make_unique<FeedbackService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config});
+    widget =
+        std::make_unique<WidgetService>(KbContext{*store, *keyring, clock, kb_config, crawl_config},
+                                        kb->bots, *chat, *leads, *feedback);
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,
@@ -45,10 +48,12 @@ struct FullRouter {
                             *leads,
                             *transcripts,
                             *feedback,
-                            kb_config});
+                            kb_config,
+                            *widget});
   }
   ~FullRouter() {
     router = Router();
+    widget.reset();
     leads.reset();
     feedback.reset();
     transcripts.reset();
@@ -80,6 +85,7 @@ struct FullRouter {
   std::unique_ptr<LeadService> leads;
   std::unique_ptr<TranscriptService> transcripts;
   std::unique_ptr<FeedbackService> feedback;
+  std::unique_ptr<WidgetService> widget;
   Router router;
 };
 

@@ -14,6 +14,7 @@
 #include "kb/search_service.h"
 #include "kb/source_service.h"
 #include "leads/lead_service.h"
+#include "widget/widget_service.h"
 
 namespace parley {
 
@@ -31,6 +32,7 @@ struct ApiDeps {
   TranscriptService& transcripts;
   FeedbackService& feedback;
   const KbConfig& kb;
+  WidgetService& widget;
 };
 
 void add_api_routes(Router& router, const ApiDeps& deps);
@@ -48,5 +50,6 @@ void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
 void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms submitted, read
 void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
+void add_widget_routes(Router& router, const ApiDeps& deps);    // the embedded chat widget
 
 }  // namespace parley
