@@ -1,5 +1,6 @@
 // /api/v1/workspaces/{ws_id}/bots: create and list a workspace's bots;
-// /api/v1/bots/{bot_id}: read, update (name, language, settings) and delete one.
+// /api/v1/bots/{bot_id}: read, update (name, language, settings) and delete one;
+// /api/v1/bots/{bot_id}/public-id/rotate: a new public id for its widget.
 #include <boost/json.hpp>
 
 #include "api/json_fields.h"
@@ -85,6 +86,16 @@ void add_bot_routes(Router& router, const ApiDeps& deps) {
                if (!input) return error_response(input.error());
                auto bot = bots.update(request.principal.workspace_id, request.param("bot_id"),
                                       *input, actor_of(request));
+               if (!bot) return error_response(bot.error());
+               return json_response(200, bot_json(*bot));
+             });
+
+  // A new public id, for when the embed code reached a site it should not be on: the widget
+  // stops answering the old one at once.
+  router.add("POST", "/api/v1/bots/{bot_id}/public-id/rotate", {Access::member("admin", "write")},
+             [&bots](Request& request) {
+               auto bot = bots.rotate_public_id(request.principal.workspace_id,
+                                                request.param("bot_id"), actor_of(request));
                if (!bot) return error_response(bot.error());
                return json_response(200, bot_json(*bot));
              });

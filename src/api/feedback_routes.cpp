@@ -3,6 +3,7 @@
 // could not answer, grouped. The shapes are a contract (docs/openapi.yaml).
 #include <boost/json.hpp>
 
+#include "api/feedback_json.h"
 #include "api/json_fields.h"
 #include "api/routes.h"
 #include "api/tenant_routes.h"
@@ -11,32 +12,11 @@ namespace parley {
 namespace json = boost::json;
 namespace {
 
-// Larger than the service's limit in characters, so that the service names the real one.
-constexpr size_t kMaxCommentField = 8 * 1024;
-
 Result<FeedbackInput> feedback_input(const Request& request) {
   auto fields = JsonFields::of(request);
   if (!fields) return fields.error();
-  for (const auto& [key, value] : request.json->as_object()) {
-    if (key != "rating" && key != "comment") {
-      return make_error(ErrorCode::invalid_argument,
-                        std::string(key) + " is not a feedback field (rating, comment)");
-    }
-  }
-  auto rating = fields->required_string("rating", 16);
-  if (!rating) return rating.error();
-  auto comment = fields->optional_string("comment", kMaxCommentField);
-  if (!comment) return comment.error();
-  return FeedbackInput{std::move(*rating), std::move(*comment)};
-}
-
-json::object feedback_json(const Feedback& f) {
-  return {{"id", f.id},
-          {"conversation_id", f.conversation_id},
-          {"message_id", f.message_id},
-          {"rating", f.rating},
-          {"comment", optional_text(f.comment)},
-          {"created_at", iso_time(f.created_at)}};
+  if (auto s = fields->only({"rating", "comment"}, "feedback"); !s) return s.error();
+  return feedback_input_from(*fields);
 }
 
 json::object group_json(const QuestionGroup& g) {

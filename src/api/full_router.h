@@ -36,6 +36,9 @@ struct FullRouter {
         KbContext{*store, *keyring, clock, kb_config, crawl_config});
     feedback = std::make_unique<FeedbackService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config});
+    widget =
+        std::make_unique<WidgetService>(KbContext{*store, *keyring, clock, kb_config, crawl_config},
+                                        kb->bots, *chat, *leads, *feedback);
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,
@@ -50,10 +53,12 @@ struct FullRouter {
                             *feedback,
                             *handoff,
                             live_events,
-                            kb_config});
+                            kb_config,
+                            *widget});
   }
   ~FullRouter() {
     router = Router();
+    widget.reset();
     leads.reset();
     feedback.reset();
     transcripts.reset();
@@ -88,6 +93,7 @@ struct FullRouter {
   std::unique_ptr<LeadService> leads;
   std::unique_ptr<TranscriptService> transcripts;
   std::unique_ptr<FeedbackService> feedback;
+  std::unique_ptr<WidgetService> widget;
   Router router;
 };
 

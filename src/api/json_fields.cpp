@@ -1,5 +1,6 @@
 #include "api/json_fields.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace parley {
@@ -16,6 +17,18 @@ Result<JsonFields> JsonFields::of(const Request& request) {
     return make_error(ErrorCode::invalid_argument, "the body must be a JSON object");
   }
   return JsonFields(&request.json->as_object());
+}
+
+Status JsonFields::only(std::initializer_list<std::string_view> names,
+                        std::string_view what) const {
+  for (const auto& [key, value] : *object_) {
+    if (std::find(names.begin(), names.end(), std::string_view(key)) != names.end()) continue;
+    std::string list;
+    for (std::string_view name : names) list += (list.empty() ? "" : ", ") + std::string(name);
+    return make_error(ErrorCode::invalid_argument, std::string(key) + " is not a " +
+                                                       std::string(what) + " field (" + list + ")");
+  }
+  return ok_status();
 }
 
 Result<std::optional<std::string>> JsonFields::optional_string(std::string_view name,

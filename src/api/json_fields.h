@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ class JsonFields {
  public:
   // The body as an object; invalid_argument when it is another JSON type.
   static Result<JsonFields> of(const Request& request);
+
+  // invalid_argument for a key not in `names`: "<key> is not a <what> field (<names>)".
+  Status only(std::initializer_list<std::string_view> names, std::string_view what) const;
+  // The body itself, for fields of other shapes.
+  const boost::json::object& object() const { return *object_; }
 
   Result<std::string> required_string(std::string_view name, size_t max_bytes = 4096) const;
   Result<std::optional<std::string>> optional_string(std::string_view name,

@@ -16,7 +16,7 @@ std::set<std::string> documented_routes() {
   std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/docs/openapi.yaml");
   std::set<std::string> routes;
   const std::regex path_line(R"(^  (/[^:]*):\s*$)");
-  const std::regex method_line(R"(^    (get|post|put|patch|delete):\s*$)");
+  const std::regex method_line(R"(^    (get|post|put|patch|delete|options):\s*$)");
   std::string line, path;
   std::smatch m;
   while (std::getline(in, line)) {

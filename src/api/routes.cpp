@@ -17,6 +17,7 @@ void add_api_routes(Router& router, const ApiDeps& deps) {
   add_lead_routes(router, deps);
   add_feedback_routes(router, deps);
   add_handoff_routes(router, deps);
+  add_widget_routes(router, deps);
 }
 
 }  // namespace parley

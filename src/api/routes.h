@@ -14,6 +14,7 @@
 #include "kb/search_service.h"
 #include "kb/source_service.h"
 #include "leads/lead_service.h"
+#include "widget/widget_service.h"
 
 namespace parley {
 
@@ -33,6 +34,7 @@ struct ApiDeps {
   HandoffService& handoff;
   LiveEvents& live_events;
   const KbConfig& kb;
+  WidgetService& widget;
 };
 
 void add_api_routes(Router& router, const ApiDeps& deps);
@@ -49,7 +51,8 @@ void add_search_routes(Router& router, const ApiDeps& deps);
 void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
 void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms submitted, read
-void add_feedback_routes(Router& router, const ApiDeps& deps);
-void add_handoff_routes(Router& router, const ApiDeps& deps);  // handoff, inbox, live events  // ratings, unanswered questions
+void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
+void add_handoff_routes(Router& router, const ApiDeps& deps);   // handoff, inbox, live events
+void add_widget_routes(Router& router, const ApiDeps& deps);    // the embedded chat widget
 
 }  // namespace parley

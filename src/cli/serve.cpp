@@ -88,6 +88,8 @@ int run_serve(const Config& config) {
   metrics.add_source([&chat](std::string& out) { chat.render_metrics(out); });
   LeadService leads(*rt.store, *rt.keyring, rt.clock,
                     LeadOptions{.policy_version = config.privacy.policy_version});
+  WidgetService widget({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.bots, chat,
+                       leads, feedback);
   metrics.add_source([&kb](std::string& out) {
     kb.embedding_counters.render(out);
     kb.search.render_metrics(out);
@@ -107,7 +109,8 @@ int run_serve(const Config& config) {
                feedback,
                handoff,
                live_events,
-               config.kb});
+               config.kb,
+               widget});
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,
                 make_authenticator({accounts, keys, *rt.store, config.auth.public_url,

@@ -163,6 +163,33 @@ Status BotService::remove(std::string_view workspace_id, std::string_view bot_id
   return removed;
 }
 
+Result<BotView> BotService::get_by_public_id(std::string_view public_id) {
+  if (!is_valid_id(public_id, "pub")) return no_bot();
+  auto row =
+      read_one(ctx_.store.db(), [&](Tx& tx) { return find_bot_by_public_id(tx, public_id); });
+  if (!row) return row.error();
+  if (!*row) return no_bot();
+  return open_bot(**row);
+}
+
+Result<BotView> BotService::rotate_public_id(std::string_view workspace_id, std::string_view bot_id,
+                                             const Actor& actor) {
+  auto current = get(workspace_id, bot_id);
+  if (!current) return current.error();
+  BotView bot = std::move(*current);
+  bot.public_id = new_id("pub", ctx_.clock);
+  bot.updated_at = ctx_.clock.now_ms();
+  Status written = ctx_.store.db().write([&](Tx& tx) -> Status {
+    if (auto s = update_bot_public_id(tx, workspace_id, bot_id, bot.public_id, bot.updated_at);
+        !s) {
+      return s;
+    }
+    return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.public_id_rotated", bot.id);
+  });
+  if (!written) return written.error();
+  return bot;
+}
+
 Result<std::optional<std::string>> BotService::workspace_of(std::string_view bot_id) {
   return read_one(ctx_.store.db(), [&](Tx& tx) { return find_bot_workspace(tx, bot_id); });
 }

@@ -59,6 +59,13 @@ class BotService {
                          const BotInput& input, const Actor& actor);
   Status remove(std::string_view workspace_id, std::string_view bot_id, const Actor& actor);
 
+  // The bot a widget names by its public id; not_found for a malformed or unknown one.
+  Result<BotView> get_by_public_id(std::string_view public_id);
+  // A new public id for the bot, for when its embed code leaked to a site it should not be
+  // on: the old one names nothing once this returns. Audited.
+  Result<BotView> rotate_public_id(std::string_view workspace_id, std::string_view bot_id,
+                                   const Actor& actor);
+
   // The workspace that owns a bot, or nothing for an unknown id: how routes that name only
   // a bot find their tenant.
   Result<std::optional<std::string>> workspace_of(std::string_view bot_id);

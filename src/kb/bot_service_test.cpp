@@ -241,13 +241,48 @@ TEST_P(BotServiceTest, EveryChangeIsAudited) {
   BotInput rename;
   rename.name = "Renamed";
   ASSERT_TRUE(kb_->bots.update(ws_, id, rename, actor()).ok());
+  ASSERT_TRUE(kb_->bots.rotate_public_id(ws_, id, actor()).ok());
   ASSERT_TRUE(kb_->bots.remove(ws_, id, actor()).ok());
   std::vector<std::string> actions = audit_actions();
   std::vector<std::string> bot_actions;
   for (const std::string& action : actions) {
     if (action.rfind("bot.", 0) == 0) bot_actions.push_back(action);
   }
-  EXPECT_EQ(bot_actions, (std::vector<std::string>{"bot.created", "bot.updated", "bot.deleted"}));
+  EXPECT_EQ(bot_actions, (std::vector<std::string>{"bot.created", "bot.updated",
+                                                   "bot.public_id_rotated", "bot.deleted"}));
+}
+
+TEST_P(BotServiceTest, APublicIdFindsItsBotUntilItIsRotated) {
+  std::string id = make_bot("Widget");
+  std::string other_ws = other_workspace();
+  std::string other = make_bot("Rival's", other_ws);
+  auto bot = kb_->bots.get(ws_, id);
+  ASSERT_TRUE(bot.ok());
+
+  auto found = kb_->bots.get_by_public_id(bot->public_id);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->id, id);
+  EXPECT_EQ(found->workspace_id, ws_);
+  EXPECT_EQ(found->name, "Widget");
+  auto rival = kb_->bots.get(other_ws, other);
+  ASSERT_TRUE(rival.ok());
+  EXPECT_EQ(kb_->bots.get_by_public_id(rival->public_id)->id, other);
+
+  clock_.advance(5s);
+  auto rotated = kb_->bots.rotate_public_id(ws_, id, actor());
+  ASSERT_TRUE(rotated.ok()) << rotated.error().message;
+  EXPECT_TRUE(is_valid_id(rotated->public_id, "pub"));
+  EXPECT_NE(rotated->public_id, bot->public_id);
+  EXPECT_EQ(rotated->updated_at, clock_.now_ms());
+  EXPECT_EQ(rotated->name, "Widget");
+  expect_error(kb_->bots.get_by_public_id(bot->public_id), ErrorCode::not_found);
+  EXPECT_EQ(kb_->bots.get_by_public_id(rotated->public_id)->id, id);
+  EXPECT_EQ(kb_->bots.get(ws_, id)->public_id, rotated->public_id);
+
+  expect_error(kb_->bots.get_by_public_id("pub_nonsense"), ErrorCode::not_found);
+  expect_error(kb_->bots.get_by_public_id(id), ErrorCode::not_found);  // a bot id is no public id
+  // Another workspace cannot rotate this bot's id.
+  expect_error(kb_->bots.rotate_public_id(other_ws, id, actor()), ErrorCode::not_found);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BotServiceTest, ::testing::Values("sqlite", "postgres"),

@@ -14,6 +14,16 @@ BotRow bot_from(const Row& row) {
           row.text(4), row.bytes(5), row.integer(6), row.integer(7)};
 }
 
+// The bot that `where` (over unique columns) names, or nothing.
+Result<std::optional<BotRow>> find_one_bot(Tx& tx, std::string_view where,
+                                           const SqlParams& params) {
+  auto rows = tx.query("SELECT " + std::string(kColumns) + " FROM bots WHERE " + std::string(where),
+                       params);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<BotRow>{};
+  return std::optional<BotRow>(bot_from(rows->front()));
+}
+
 }  // namespace
 
 Status insert_bot(Tx& tx, const BotRow& bot) {
@@ -25,12 +35,8 @@ Status insert_bot(Tx& tx, const BotRow& bot) {
 
 Result<std::optional<BotRow>> find_bot(Tx& tx, std::string_view workspace_id,
                                        std::string_view bot_id) {
-  auto rows =
-      tx.query("SELECT " + std::string(kColumns) + " FROM bots WHERE id = $1 AND workspace_id = $2",
-               {std::string(bot_id), std::string(workspace_id)});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<BotRow>{};
-  return std::optional<BotRow>(bot_from(rows->front()));
+  return find_one_bot(tx, "id = $1 AND workspace_id = $2",
+                      {std::string(bot_id), std::string(workspace_id)});
 }
 
 Result<std::optional<std::string>> find_bot_workspace(Tx& tx, std::string_view bot_id) {
@@ -38,6 +44,10 @@ Result<std::optional<std::string>> find_bot_workspace(Tx& tx, std::string_view b
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<std::string>{};
   return std::optional<std::string>(rows->front().text(0));
+}
+
+Result<std::optional<BotRow>> find_bot_by_public_id(Tx& tx, std::string_view public_id) {
+  return find_one_bot(tx, "public_id = $1", {std::string(public_id)});
 }
 
 Result<std::vector<BotRow>> list_bots(Tx& tx, std::string_view workspace_id,
@@ -57,6 +67,15 @@ Status update_bot(Tx& tx, const BotRow& bot) {
               "updated_at = $6 WHERE id = $1 AND workspace_id = $2",
               {bot.id, bot.workspace_id, bot.name_sealed, bot.language, bot.settings_sealed,
                bot.updated_at}),
+      "bot");
+}
+
+Status update_bot_public_id(Tx& tx, std::string_view workspace_id, std::string_view bot_id,
+                            std::string_view public_id, int64_t updated_at) {
+  return changed_one(
+      tx.exec("UPDATE bots SET public_id = $3, updated_at = $4 "
+              "WHERE id = $1 AND workspace_id = $2",
+              {std::string(bot_id), std::string(workspace_id), std::string(public_id), updated_at}),
       "bot");
 }
 
