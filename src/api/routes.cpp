@@ -16,6 +16,7 @@ void add_api_routes(Router& router, const ApiDeps& deps) {
   add_transcript_routes(router, deps);
   add_lead_routes(router, deps);
   add_feedback_routes(router, deps);
+  add_openai_routes(router, deps);
 }
 
 }  // namespace parley

@@ -48,5 +48,6 @@ void add_chat_routes(Router& router, const ApiDeps& deps);
 void add_transcript_routes(Router& router, const ApiDeps& deps);  // conversations read back
 void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms submitted, read
 void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
+void add_openai_routes(Router& router, const ApiDeps& deps);    // /v1: OpenAI's clients, unchanged
 
 }  // namespace parley
