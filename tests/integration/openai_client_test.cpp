@@ -151,5 +151,30 @@ TEST_F(OpenAiClient, RefusalsHaveOpenAisShape) {
   EXPECT_EQ(text_of(error_of(too_long), "param"), "messages");
 }
 
+// A generative bot whose model breaks off after its first words: the extractive answer is
+// stored instead, which the client, holding the model's first words, cannot be handed as a
+// continuation; the stream ends with an error event (OpenAI's clients raise it), not [DONE].
+TEST_F(OpenAiClient, AModelBreakingOffMidAnswerEndsTheStreamWithAnError) {
+  llm_.drop_next_stream_after(2);
+  auto streamed = call_as(
+      chat_key_, "POST", "/v1/chat/completions",
+      json::serialize(json::object{
+          {"model", generative_},
+          {"stream", true},
+          {"messages", json::array{json::object{{"role", "user"}, {"content", kQuestion}}}}}));
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_EQ(streamed.header("content-type"), "text/event-stream");
+  std::vector<json::value> events;
+  std::istringstream lines(streamed.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("data: ", 0) == 0) events.push_back(parse_json(line.substr(6)));
+  }
+  ASSERT_EQ(events.size(), 4u) << streamed.body;  // the role, two words, the error
+  EXPECT_EQ(text_of(events[0].at("choices").at(0).at("delta"), "role"), "assistant");
+  EXPECT_EQ(text_of(events[1].at("choices").at(0).at("delta"), "content"), "From");
+  EXPECT_EQ(text_of(events[3].at("error"), "code"), "model_interrupted") << streamed.body;
+  EXPECT_EQ(streamed.body.find("[DONE]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parley
