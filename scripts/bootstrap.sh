@@ -21,6 +21,13 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 
+# Node.js and npm run the tests that drive Parley with npm packages (tests/openai-client,
+# installed by scripts/npm-deps.sh): the machine's own when it has them (a Node.js package
+# that bundles npm conflicts with Debian's npm), Debian's otherwise.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   sudo=""

@@ -3,6 +3,7 @@
 #include "accounts/membership.h"
 #include "accounts/roles.h"
 #include "accounts/secrets.h"
+#include "api/openai_json.h"
 #include "core/ids.h"
 
 namespace parley {
@@ -37,6 +38,22 @@ Response not_found() { return error_response(404, "not_found", "no such resource
 
 Response forbidden(std::string message) {
   return error_response(403, "forbidden", std::move(message));
+}
+
+// An API key let into its own workspace once the route's workspace is known to be it (or
+// the route has none but the key's, AuthKind::api_key): the scope is what is left to check.
+std::optional<Response> admit_key(const Access& access, const ApiKeyRow& key,
+                                  Principal& principal) {
+  if (access.key_scope.empty()) {
+    return forbidden("API keys cannot call this route; sign in to the dashboard instead");
+  }
+  if (!scopes_grant(key.scopes, access.key_scope)) {
+    return forbidden("this API key lacks the \"" + access.key_scope + "\" scope");
+  }
+  principal.api_key_id = key.id;
+  principal.workspace_id = key.workspace_id;
+  principal.scopes = key.scopes;
+  return std::nullopt;
 }
 
 // The workspace a member route acts in: {ws_id} itself, or the owner of the object the
@@ -88,7 +105,7 @@ std::string session_cookie(const Request& request, std::string_view token,
 }
 
 Authenticator make_authenticator(AuthDeps deps) {
-  return [deps](const Route& route, Request& request) -> std::optional<Response> {
+  Authenticator check = [deps](const Route& route, Request& request) -> std::optional<Response> {
     const Access& access = route.options.access;
     std::string_view authorization = request.header("authorization");
     Principal& principal = request.principal;
@@ -96,6 +113,7 @@ Authenticator make_authenticator(AuthDeps deps) {
     if (authorization.substr(0, 7) == "Bearer ") {
       auto key = deps.keys.authenticate(authorization.substr(7));
       if (!key) return error_response(key.error());
+      if (access.kind == AuthKind::api_key) return admit_key(access, *key, principal);
       if (access.kind != AuthKind::member) {
         return forbidden("API keys cannot call this route; sign in to the dashboard instead");
       }
@@ -103,16 +121,13 @@ Authenticator make_authenticator(AuthDeps deps) {
       auto workspace = route_workspace(deps, request);
       if (!workspace) return error_response(workspace.error());
       if (!*workspace || key->workspace_id != **workspace) return not_found();
-      if (access.key_scope.empty()) {
-        return forbidden("API keys cannot call this route; sign in to the dashboard instead");
-      }
-      if (!scopes_grant(key->scopes, access.key_scope)) {
-        return forbidden("this API key lacks the \"" + access.key_scope + "\" scope");
-      }
-      principal.api_key_id = key->id;
-      principal.workspace_id = key->workspace_id;
-      principal.scopes = key->scopes;
-      return std::nullopt;
+      return admit_key(access, *key, principal);
+    }
+    if (access.kind == AuthKind::api_key) {
+      // The key's workspace is the route's: a session, which may belong to several, has none.
+      return error_response(401, "unauthenticated",
+                            "send an API key with the \"" + access.key_scope +
+                                "\" scope as Authorization: Bearer pk_...");
     }
 
     std::string token = session_token_from(request);
@@ -150,6 +165,8 @@ Authenticator make_authenticator(AuthDeps deps) {
         return std::nullopt;
       case AuthKind::widget:
         return forbidden("this route is for the chat widget");
+      case AuthKind::api_key:  // refused above: keys only
+        return forbidden("this route takes an API key");
       case AuthKind::member: {
         auto workspace = route_workspace(deps, request);
         if (!workspace) return error_response(workspace.error());
@@ -168,12 +185,21 @@ Authenticator make_authenticator(AuthDeps deps) {
     }
     return forbidden("access denied");
   };
+  // OpenAI's clients read their own error shape.
+  return
+      [check = std::move(check)](const Route& route, Request& request) -> std::optional<Response> {
+        auto denial = check(route, request);
+        if (denial && route.options.errors == ErrorShape::openai) {
+          return openai_shaped(std::move(*denial));
+        }
+        return denial;
+      };
 }
 
 std::vector<TenantParam> tenant_params(BotService& bots, ChatService& chat) {
-  return {{"bot_id", "bot", [&bots](std::string_view id) { return bots.workspace_of(id); }},
-          {"conversation_id", "cnv",
-           [&chat](std::string_view id) { return chat.workspace_of(id); }}};
+  return {
+      {"bot_id", "bot", [&bots](std::string_view id) { return bots.workspace_of(id); }},
+      {"conversation_id", "cnv", [&chat](std::string_view id) { return chat.workspace_of(id); }}};
 }
 
 }  // namespace parley

@@ -1,6 +1,7 @@
 // Every route says who may call it, and says it consistently: a workspace's routes are
-// member routes, and a route is public only if it is on the short list below. A new route
-// that forgets either fails here (and one with no Access at all does not compile).
+// member routes, routes in the key's own workspace name none, and a route is public only
+// if it is on the short list below. A new route that forgets either fails here (and one
+// with no Access at all does not compile).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -31,6 +32,7 @@ TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
   // {public_id} names a bot and the page's Origin is one of its allowed origins, and the
   // widget service takes a conversation only from its own visitor.
   const std::string widget_prefix = "/widget/v1/{public_id}/";
+  int key_routes = 0;
   for (const Route& route : router.routes()) {
     const std::string name = route.method + " " + route.pattern;
     const Access& access = route.options.access;
@@ -55,12 +57,28 @@ TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
     if (access.kind == AuthKind::member) {
       EXPECT_TRUE(names_tenant) << name << " names no workspace";
     }
-    if (access.kind == AuthKind::member && !access.key_scope.empty()) {
+    // A key route acts in the key's own workspace: its path names none (or the key's
+    // workspace and the path's could differ), and it says which scope it needs.
+    if (access.kind == AuthKind::api_key) {
+      EXPECT_FALSE(names_tenant) << name << " acts in the key's workspace but names one";
+      EXPECT_FALSE(access.key_scope.empty()) << name;
+      ++key_routes;
+    }
+    if ((access.kind == AuthKind::member || access.kind == AuthKind::api_key) &&
+        !access.key_scope.empty()) {
       EXPECT_TRUE(access.key_scope == "read" || access.key_scope == "write" ||
                   access.key_scope == "chat" || access.key_scope == "admin")
           << name;
     }
+    // The OpenAI-compatible API answers errors as OpenAI's clients read them.
+    const bool openai = route.pattern.rfind("/v1/", 0) == 0;
+    EXPECT_EQ(route.options.errors == ErrorShape::openai, openai) << name;
+    if (openai) {
+      EXPECT_EQ(access.kind, AuthKind::api_key) << name;
+      EXPECT_EQ(access.key_scope, "chat") << name;
+    }
   }
+  EXPECT_EQ(key_routes, 3) << "GET /v1/models, GET /v1/models/{model}, POST /v1/chat/completions";
 }
 
 }  // namespace

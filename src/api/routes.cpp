@@ -18,6 +18,7 @@ void add_api_routes(Router& router, const ApiDeps& deps) {
   add_feedback_routes(router, deps);
   add_handoff_routes(router, deps);
   add_widget_routes(router, deps);
+  add_openai_routes(router, deps);
 }
 
 }  // namespace parley

@@ -54,5 +54,6 @@ void add_lead_routes(Router& router, const ApiDeps& deps);        // lead forms 
 void add_feedback_routes(Router& router, const ApiDeps& deps);  // ratings, unanswered questions
 void add_handoff_routes(Router& router, const ApiDeps& deps);   // handoff, inbox, live events
 void add_widget_routes(Router& router, const ApiDeps& deps);    // the embedded chat widget
+void add_openai_routes(Router& router, const ApiDeps& deps);    // /v1: OpenAI's clients, unchanged
 
 }  // namespace parley

@@ -367,6 +367,38 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
     ++swept;
   }
   EXPECT_GE(swept, 24) << "the sweep should cover every workspace route";
+
+  // The routes that act in the key's own workspace (the OpenAI-compatible API): B's key
+  // naming A's bot as the model finds no such model, a list shows none of A's, and B's
+  // session is refused outright (these routes take keys only).
+  const std::map<std::string, std::string> bodies_naming_a = {
+      {"POST /v1/chat/completions",
+       R"({"model":")" + a_bot->id + R"(","messages":[{"role":"user","content":"Q?"}]})"}};
+  int key_routes = 0;
+  for (const Route& route : api_.router.routes()) {
+    if (route.options.access.kind != AuthKind::api_key) continue;
+    const std::string name = route.method + " " + route.pattern;
+    std::string path = route.pattern;
+    if (auto at = path.find("{model}"); at != std::string::npos) path.replace(at, 7, a_bot->id);
+    ASSERT_EQ(path.find('{'), std::string::npos) << "no id of A for a parameter of " << name;
+    std::string body;
+    if (route.method != "GET" && route.method != "DELETE") {
+      auto found = bodies_naming_a.find(name);
+      ASSERT_NE(found, bodies_naming_a.end()) << name << ": give the sweep a body naming A's bot";
+      body = found->second;
+    }
+    auto response = call(bob_key, route.method, path, body);
+    if (path != route.pattern || !body.empty()) {
+      EXPECT_EQ(response.status, 404) << name << " with B's key: " << response.body;
+      EXPECT_EQ(json_of(response).at("error").at("code").as_string(), "model_not_found") << name;
+    } else {
+      EXPECT_EQ(response.status, 200) << name << " with B's key: " << response.body;
+      EXPECT_EQ(response.body.find(a_bot->id), std::string::npos) << name << ": " << response.body;
+    }
+    EXPECT_EQ(call(bob_, route.method, path, body).status, 401) << name << " with B's session";
+    ++key_routes;
+  }
+  EXPECT_GE(key_routes, 3) << "the sweep should cover the /v1 routes";
   // And A is still whole.
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 200);
   EXPECT_TRUE(api_.kb->sources.get(ws_a_, a_bot->id, a_source->id).ok());

@@ -57,6 +57,7 @@ bool match_segments(const Route& route, const PathParts& parts,
 void Router::add(std::string method, std::string pattern, RouteOptions options, Handler handler) {
   assert(!pattern.empty() && pattern.front() == '/');
   assert(options.access.kind != AuthKind::member || !options.access.min_role.empty());
+  assert(options.access.kind != AuthKind::api_key || !options.access.key_scope.empty());
   Route route{std::move(method), std::move(pattern), std::move(options), std::move(handler), {}};
   PathParts parts = split_path(route.pattern);
   assert(!parts.too_deep);

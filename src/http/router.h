@@ -21,6 +21,8 @@ enum class AuthKind {
              // with that scope
   platform,  // the platform operator (session)
   widget,    // a bot's public id, checked against its allowed origins
+  api_key,   // an API key with key_scope, acting in its own workspace: for routes whose
+             // path names no workspace (the OpenAI-compatible /v1 API); sessions are refused
 };
 
 struct Access {
@@ -32,6 +34,11 @@ struct Access {
     return Access(AuthKind::member, std::move(min_role), std::move(key_scope));
   }
   static Access platform_operator() { return Access(AuthKind::platform, "", ""); }
+  // key_scope: read | write | chat | admin. The route finds its objects in the key's
+  // workspace, so another workspace's ids are unknown to it (404).
+  static Access api_key(std::string key_scope) {
+    return Access(AuthKind::api_key, "", std::move(key_scope));
+  }
 
   AuthKind kind;
   std::string min_role;
@@ -45,6 +52,12 @@ struct Access {
 // json: parsed before the handler runs (415/400 otherwise); any: raw bytes (uploads).
 enum class BodyKind { none, json, any };
 
+// The shape of a route's error bodies: Parley's {"error":{"code","message"}}, or OpenAI's
+// {"error":{"message","type","param","code"}} for the OpenAI-compatible routes, whose
+// clients read it. The authenticator's denials follow it; the handler writes its own.
+// (The server's own transport errors, 408/413/500, are Parley's for every route.)
+enum class ErrorShape { parley, openai };
+
 struct RouteOptions {
   Access access;  // required: RouteOptions has no default either
   BodyKind body = BodyKind::none;
@@ -53,6 +66,7 @@ struct RouteOptions {
   bool blocking = true;
   // The largest body the route takes; 0: server.max_body_bytes. Uploads set more.
   int64_t max_body_bytes = 0;
+  ErrorShape errors = ErrorShape::parley;
 };
 
 using Handler = std::function<Response(Request&)>;
