@@ -174,13 +174,15 @@ ParsedCompletion parse_completion_request(std::string_view content_type, std::st
     const json::value* content = message->if_contains("content");
     auto text = content_text(content ? *content : json::value(nullptr), where + ".content");
     if (auto* error = std::get_if<OpenAiError>(&text)) return std::move(*error);
+    // The one before this one was a turn of the conversation, if the user's or the bot's.
+    if (last_role == "user") out.history.push_back({Speaker::visitor, std::move(out.question)});
+    if (last_role == "assistant") out.history.push_back({Speaker::bot, std::move(out.question)});
     last_role = std::string(role->as_string());
     out.question = std::move(std::get<std::string>(text));
   }
   if (last_role != "user") {
     return invalid("messages", "the last message must be the user's question");
   }
-  out.earlier_messages = list.size() - 1;
 
   if (!absent(object, "stream")) {
     if (!object.at("stream").is_bool()) return invalid("stream", "stream must be a boolean");

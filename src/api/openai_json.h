@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
+#include "answer/answer_types.h"
 #include "chat/chat_types.h"
 #include "core/result.h"
 #include "http/response.h"
@@ -36,9 +38,11 @@ OpenAiError model_not_found(std::string_view model);
 // POST /v1/chat/completions, as far as Parley uses it. Unknown fields are ignored (OpenAI
 // clients send many); a known field of the wrong type is a 400 naming it.
 struct CompletionRequest {
-  std::string model;            // a bot id
-  std::string question;         // the last message, which must be the user's; text parts joined
-  size_t earlier_messages = 0;  // before the question: not used yet (no history input)
+  std::string model;     // a bot id
+  std::string question;  // the last message, which must be the user's; text parts joined
+  // The conversation before the question, as the client holds it: user and assistant
+  // messages (system, developer and tool messages are left out: the bot has its own).
+  std::vector<Turn> history;
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
 };

@@ -52,7 +52,12 @@ TEST(OpenAiJson, TakesTheLastUserMessageAndIgnoresWhatItDoesNotUse) {
       {"role": "user", "content": "And Basic?"}]})");
   EXPECT_EQ(asked.model, "bot_01");
   EXPECT_EQ(asked.question, "And Basic?");
-  EXPECT_EQ(asked.earlier_messages, 3u);
+  // The system message is the client's, not a turn: the bot has its own instructions.
+  ASSERT_EQ(asked.history.size(), 2u);
+  EXPECT_EQ(asked.history[0].speaker, Speaker::visitor);
+  EXPECT_EQ(asked.history[0].text, "What does Pro cost?");
+  EXPECT_EQ(asked.history[1].speaker, Speaker::bot);
+  EXPECT_EQ(asked.history[1].text, "29 dollars.");
   EXPECT_FALSE(asked.stream);
   EXPECT_FALSE(asked.include_usage);
 }
@@ -65,7 +70,7 @@ TEST(OpenAiJson, JoinsTextPartsAndReadsStreamOptions) {
   EXPECT_EQ(asked.question, "Which countries\ndo you ship to?");
   EXPECT_TRUE(asked.stream);
   EXPECT_TRUE(asked.include_usage);
-  EXPECT_EQ(asked.earlier_messages, 0u);
+  EXPECT_TRUE(asked.history.empty());
 }
 
 TEST(OpenAiJson, RefusalsNameTheParam) {

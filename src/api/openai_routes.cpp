@@ -30,8 +30,10 @@ OpenAiError chat_error(const Error& error, std::string_view model) {
   return openai_error_of(error);
 }
 
+// A new conversation each request (OpenAI's API keeps no state), with the client's earlier
+// messages as its history, so that a follow-up is understood.
 ChatInput question_of(const CompletionRequest& asked) {
-  return {asked.question, std::nullopt, std::nullopt};
+  return {asked.question, std::nullopt, std::nullopt, asked.history};
 }
 
 // The answer as OpenAI's chunks: the role, the text as it comes (a generative bot's pieces

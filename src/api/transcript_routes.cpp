@@ -34,7 +34,7 @@ Result<TranscriptQuery> transcript_query(const Request& request) {
 // An attachment named after the bot, e.g. bot_01J...-conversations.csv.
 Response attachment(const char* content_type, std::string body, std::string_view bot_id,
                     std::string_view extension, bool truncated) {
-  Response response{200, content_type, std::move(body), {}};
+  Response response = body_response(200, content_type, std::move(body));
   response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" +
                                                            std::string(bot_id) + "-conversations." +
                                                            std::string(extension) + "\"");

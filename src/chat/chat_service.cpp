@@ -131,6 +131,9 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   const bool is_new = !input.conversation_id;
   std::vector<Turn> history;
   if (is_new) {
+    const size_t keep =
+        std::min(input.history.size(), static_cast<size_t>(options_.history_messages));
+    history.assign(input.history.end() - static_cast<std::ptrdiff_t>(keep), input.history.end());
     conversation = {new_id("cnv", ctx_.clock),
                     std::string(workspace_id),
                     std::string(bot_id),

@@ -105,6 +105,19 @@ TEST_P(ChatServiceTest, AFollowUpIsResolvedWithTheEarlierQuestion) {
   EXPECT_EQ(conversation->messages[6].text, "and how much does it cost?");
 }
 
+// A client that keeps the conversation itself (the OpenAI-compatible API) gives the
+// earlier turns with a new conversation's first message.
+TEST_P(ChatServiceTest, ANewConversationTakesTheClientsEarlierTurnsAsItsHistory) {
+  ChatInput input{"and how much does it cost?", std::nullopt, std::nullopt,
+                  {{Speaker::visitor, "What does the Basic plan include?"},
+                   {Speaker::bot, "The Basic plan includes one bot and email support."}}};
+  auto reply = chat_->chat(ws_, bot_, input);
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->message);
+  EXPECT_NE(reply->message->text.find("9 dollars"), std::string::npos) << reply->message->text;
+  EXPECT_EQ(reply->message->citations.at(0).source.id, basic_);
+}
+
 // A Q&A pair answers whole when the question (or one of its other phrasings) is asked:
 // retrieval hands the pair's question and alternatives to the answerer.
 TEST_P(ChatServiceTest, AQaPairAnswersWholeWhenAnAlternativePhrasingIsAsked) {

@@ -15,6 +15,9 @@ struct ChatInput {
   std::string message;                         // 1-4000 bytes
   std::optional<std::string> conversation_id;  // absent: a new conversation
   std::optional<std::string> visitor_id;       // absent: a new visitor (vis_...)
+  // For a new conversation only: the turns before it as the client holds them (the
+  // OpenAI-compatible API, which keeps no state); a stored conversation uses its own.
+  std::vector<Turn> history = {};
 };
 
 // A visitor's rating of a bot answer (feedback_service.h).
@@ -58,7 +61,7 @@ struct ConversationView {
   int64_t message_count = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-  std::vector<ChatMessage> messages;  // oldest first; empty in lists
+  std::vector<ChatMessage> messages;                   // oldest first; empty in lists
   std::optional<std::string> agent_id = std::nullopt;  // who took it (with_agent)
 };
 
