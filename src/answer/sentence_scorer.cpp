@@ -4,49 +4,39 @@
 #include <cmath>
 #include <limits>
 
-#include "answer/sentence_splitter.h"
-
 namespace parley {
 namespace {
 
 struct Sentence {
   SentenceCandidate candidate;
-  std::vector<Token> tokens;
+  const AnalysedSentence* analysed = nullptr;
+  const std::vector<char>* asked = nullptr;  // by vocabulary index: a question term?
 };
 
 // How close together the matched terms sit: matched distinct terms over the width of the
 // smallest window holding one of each (1 when adjacent), 0 for fewer than two.
-double proximity(const std::vector<Token>& tokens, const std::set<std::string>& matched) {
-  if (matched.size() < 2) return 0;
-  std::vector<std::pair<uint32_t, const std::string*>> hits;
-  for (const Token& token : tokens) {
-    if (matched.count(token.term)) hits.emplace_back(token.position, &token.term);
+double proximity(const Sentence& sentence) {
+  const size_t matched = sentence.candidate.matched.size();
+  if (matched < 2) return 0;
+  const AnalysedSentence& s = *sentence.analysed;
+  std::vector<std::pair<uint32_t, uint32_t>> hits;  // position, term
+  for (size_t i = 0; i < s.terms.size(); ++i) {
+    if ((*sentence.asked)[s.terms[i]]) hits.emplace_back(s.positions[i], s.terms[i]);
   }
-  std::unordered_map<std::string, int> in_window;
+  std::unordered_map<uint32_t, int> in_window;
   size_t distinct = 0, left = 0;
   uint32_t best = std::numeric_limits<uint32_t>::max();
   for (size_t right = 0; right < hits.size(); ++right) {
-    if (in_window[*hits[right].second]++ == 0) ++distinct;
-    while (distinct == matched.size()) {
+    if (in_window[hits[right].second]++ == 0) ++distinct;
+    while (distinct == matched) {
       best = std::min(best, hits[right].first - hits[left].first + 1);
-      if (--in_window[*hits[left].second] == 0) --distinct;
+      if (--in_window[hits[left].second] == 0) --distinct;
       ++left;
     }
   }
   return best == std::numeric_limits<uint32_t>::max()
              ? 0
-             : static_cast<double>(matched.size()) / static_cast<double>(best);
-}
-
-size_t word_count(std::string_view text) {
-  size_t words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space && !in_word) ++words;
-    in_word = !space;
-  }
-  return words;
+             : static_cast<double>(matched) / static_cast<double>(best);
 }
 
 }  // namespace
@@ -66,8 +56,9 @@ double weighted_coverage(const QuestionTerms& question, const TermIdf& idf,
 ScoredSentences SentenceScorer::score(const QuestionTerms& question,
                                       const std::vector<Passage>& passages) const {
   ScoredSentences out;
+  out.analyses.resize(passages.size());
   std::vector<Sentence> sentences;
-  std::vector<std::set<std::string>> title_terms(passages.size());
+  std::vector<std::vector<char>> asked(passages.size());
   double best_score = 0;
   for (const Passage& passage : passages) best_score = std::max(best_score, passage.score);
   size_t used = 0;
@@ -75,19 +66,26 @@ ScoredSentences SentenceScorer::score(const QuestionTerms& question,
     const Passage& passage = passages[p];
     if (!passage.question.empty()) continue;  // Q&A pairs are matched whole
     ++used;
-    std::set<std::string> title;
-    for (const Token& token : analyzer_.analyze(passage.source.title)) title.insert(token.term);
-    title_terms[p] = std::move(title);
+    out.analyses[p] =
+        cache_ ? cache_->get(passage)
+               : std::make_shared<const PassageAnalysis>(analyse_passage(passage, analyzer_));
+    const PassageAnalysis& analysis = *out.analyses[p];
+    asked[p].resize(analysis.vocabulary.size());
+    for (size_t v = 0; v < analysis.vocabulary.size(); ++v) {
+      asked[p][v] = question.weight.count(analysis.vocabulary[v]) ? 1 : 0;
+    }
     size_t position = 0;
-    for (std::string_view text : split_sentences(passage.text)) {
+    for (const AnalysedSentence& analysed : analysis.sentences) {
       Sentence sentence;
       sentence.candidate.passage = p;
       sentence.candidate.position = position++;
-      sentence.candidate.text = text;
-      sentence.candidate.words = word_count(text);
-      sentence.tokens = analyzer_.analyze(text);
-      for (const Token& token : sentence.tokens) {
-        if (question.weight.count(token.term)) sentence.candidate.matched.insert(token.term);
+      sentence.candidate.text =
+          std::string_view(passage.text).substr(analysed.offset, analysed.length);
+      sentence.candidate.words = analysed.words;
+      sentence.analysed = &analysed;
+      sentence.asked = &asked[p];
+      for (uint32_t term : analysed.terms) {
+        if (asked[p][term]) sentence.candidate.matched.insert(analysis.vocabulary[term]);
       }
       sentences.push_back(std::move(sentence));
     }
@@ -104,7 +102,7 @@ ScoredSentences SentenceScorer::score(const QuestionTerms& question,
   for (Sentence& sentence : sentences) {
     SentenceCandidate& c = sentence.candidate;
     std::set<std::string> from_title;
-    for (const std::string& term : title_terms[c.passage]) {
+    for (const std::string& term : out.analyses[c.passage]->title_terms) {
       if (question.weight.count(term) && !c.matched.count(term)) from_title.insert(term);
     }
     c.coverage = weighted_coverage(question, out.idf, c.matched);
@@ -113,7 +111,7 @@ ScoredSentences SentenceScorer::score(const QuestionTerms& question,
                    sentence_has_answer_type(question.type, c.text, question.text);
     double rank = best_score > 0 ? passages[c.passage].score / best_score : 0;
     c.score = weights_.coverage * c.coverage + weights_.context * c.context +
-              weights_.proximity * proximity(sentence.tokens, c.matched) +
+              weights_.proximity * proximity(sentence) +
               weights_.position / (1.0 + static_cast<double>(c.position)) + weights_.rank * rank +
               weights_.type * (c.type_match ? 1.0 : 0.0);
     if (c.words < 4) c.score *= 0.5;  // a heading or a fragment reads badly as an answer
