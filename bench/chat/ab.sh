@@ -25,22 +25,26 @@ corpus=${CORPUS:-$repo/../shared/data/beir/scifact/corpus.jsonl}
 queries=${QUERIES:-$repo/../shared/data/beir/scifact/queries.jsonl}
 export FOLLOW_UPS=${FOLLOW_UPS:-0}
 
-# Starts `parley serve` (binary $1) on data dir $2 with extra settings $3; prints its pid
-# and port on one line (its output in $2.out).
+# Starts `parley serve` (binary $1) on data dir $2 with extra settings $3; sets
+# served_pid and served_port (its output in $2.out). Not in a subshell: the cleanup must
+# know every pid.
 serve() {
   local bin=$1 data=$2 extra=$3
   # shellcheck disable=SC2086
   env -i PATH="$PATH" PARLEY_MASTER_KEY="$bench_master_key" $extra \
     "$bin" serve --port 0 --bind 127.0.0.1 --data "$data" >"$data.out" 2>"$data.log" &
-  pids+=("$!")
-  echo "$! $(wait_for "$data.out" 'listening on http://127\.0\.0\.1:([0-9]+)')"
+  served_pid=$!
+  pids+=("$served_pid")
+  served_port=$(wait_for "$data.out" 'listening on http://127\.0\.0\.1:([0-9]+)')
 }
 stop() {
   kill -TERM "$1"
   wait "$1" 2>/dev/null || true
 }
 
-read -r setup_pid setup_port < <(serve "$parley_a" "$tmp/a" "")
+serve "$parley_a" "$tmp/a" ""
+setup_pid=$served_pid
+setup_port=$served_port
 PARLEY_MASTER_KEY="$bench_master_key" python3 "$repo/bench/chat/setup_bot.py" \
   --parley "$parley_a" --data "$tmp/a" --port "$setup_port" --out "$tmp/setup.json" \
   --corpus "$corpus" --queries "$queries" --questions "$tmp/questions.jsonl" \
@@ -53,8 +57,12 @@ export CHAT_PATH="/api/v1/bots/$bot_id/chat"
 export CHAT_KEY=$(setup_field chat_key)
 export CHAT_QUESTIONS="$tmp/questions.jsonl"
 
-read -r pid_a port_a < <(serve "$parley_a" "$tmp/a" "${ENV_A:-}")
-read -r pid_b port_b < <(serve "$parley_b" "$tmp/b" "${ENV_B:-}")
+serve "$parley_a" "$tmp/a" "${ENV_A:-}"
+pid_a=$served_pid
+port_a=$served_port
+serve "$parley_b" "$tmp/b" "${ENV_B:-}"
+pid_b=$served_pid
+port_b=$served_port
 script=(-s "$repo/bench/chat/chat.lua")
 run_wrk "$warmup" "http://127.0.0.1:$port_a" "$tmp/warm-a.txt" "$pid_a" "${script[@]}"
 run_wrk "$warmup" "http://127.0.0.1:$port_b" "$tmp/warm-b.txt" "$pid_b" "${script[@]}"
