@@ -1,5 +1,8 @@
 #include "answer/passage_analysis.h"
 
+#include <algorithm>
+#include <numeric>
+
 #include "answer/sentence_splitter.h"
 
 namespace parley {
@@ -45,9 +48,25 @@ PassageAnalysis analyse_passage(const Passage& passage, const Analyzer& analyzer
     }
     out.sentences.push_back(std::move(sentence));
   }
+  // Sorted, so that a question's few terms are looked up rather than every term checked.
+  std::vector<uint32_t> order(owned.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return *owned[a] < *owned[b]; });
+  std::vector<uint32_t> rank(owned.size());
+  for (uint32_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
+  for (AnalysedSentence& sentence : out.sentences) {
+    for (uint32_t& term : sentence.terms) term = rank[term];
+  }
   out.vocabulary.reserve(owned.size());
-  for (auto& term : owned) out.vocabulary.push_back(std::move(*term));
+  for (uint32_t i : order) out.vocabulary.push_back(std::move(*owned[i]));
   return out;
+}
+
+int64_t PassageAnalysis::term_index(std::string_view term) const {
+  auto it = std::lower_bound(vocabulary.begin(), vocabulary.end(), term,
+                             [](const std::string& a, std::string_view b) { return a < b; });
+  return it != vocabulary.end() && *it == term ? it - vocabulary.begin() : -1;
 }
 
 std::shared_ptr<const PassageAnalysis> PassageAnalysisCache::find(const Passage& passage) {

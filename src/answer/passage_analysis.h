@@ -31,9 +31,12 @@ struct AnalysedSentence {
 };
 
 struct PassageAnalysis {
-  std::vector<std::string> vocabulary;  // the distinct terms of the sentences
+  std::vector<std::string> vocabulary;  // the distinct terms of the sentences, sorted
   std::vector<AnalysedSentence> sentences;
   std::set<std::string> title_terms;
+
+  // The term's index in the vocabulary, or -1 when no sentence has it.
+  int64_t term_index(std::string_view term) const;
 };
 
 // The analysis of `passage` (its text and its source's title) with `analyzer`.
