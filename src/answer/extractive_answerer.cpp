@@ -1,12 +1,11 @@
 #include "answer/extractive_answerer.h"
 
-#include "answer/sentence_splitter.h"
-
 #include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "answer/follow_up.h"
+#include "answer/sentence_splitter.h"
 
 namespace parley {
 
@@ -78,23 +77,23 @@ struct QaMatch {
 std::optional<QaMatch> best_qa_pair(const QuestionTerms& question,
                                     const std::vector<Passage>& passages,
                                     const Analyzer& analyzer) {
+  bool any = std::any_of(passages.begin(), passages.end(),
+                         [](const Passage& passage) { return !passage.question.empty(); });
+  if (!any) return std::nullopt;
   std::vector<std::vector<std::set<std::string>>> asked(passages.size());
   std::vector<std::set<std::string>> docs;
-  bool any = false;
   for (size_t p = 0; p < passages.size(); ++p) {
     const Passage& passage = passages[p];
     if (passage.question.empty()) {
       docs.push_back(terms_of(passage.text, analyzer));
       continue;
     }
-    any = true;
     asked[p].push_back(terms_of(passage.question, analyzer));
     for (const std::string& alternative : passage.alternatives) {
       asked[p].push_back(terms_of(alternative, analyzer));
     }
     docs.insert(docs.end(), asked[p].begin(), asked[p].end());
   }
-  if (!any) return std::nullopt;
   TermIdf idf = qa_idf(question, docs);
   std::optional<QaMatch> best;
   for (size_t p = 0; p < passages.size(); ++p) {
@@ -134,12 +133,13 @@ Answer fallback_answer(const AnswerSettings& settings, double confidence) {
   return answer;
 }
 
-
 }  // namespace
 
 ExtractiveAnswerer::ExtractiveAnswerer(std::shared_ptr<const Analyzer> analyzer,
                                        AnswererOptions options)
-    : analyzer_(std::move(analyzer)), options_(options) {}
+    : analyzer_(std::move(analyzer)),
+      options_(options),
+      cache_(std::make_unique<PassageAnalysisCache>(*analyzer_, options.analysis_cache_entries)) {}
 
 Answer ExtractiveAnswerer::answer(const AnswerRequest& request) const {
   const double threshold = std::clamp(request.settings.confidence_threshold, 0.0, 1.0);
@@ -158,7 +158,7 @@ Answer ExtractiveAnswerer::answer(const AnswerRequest& request) const {
     return answer;
   }
 
-  SentenceScorer scorer(*analyzer_, options_.weights);
+  SentenceScorer scorer(*analyzer_, options_.weights, cache_.get());
   ScoredSentences scored = scorer.score(question, request.passages);
   if (scored.candidates.empty()) return fallback_answer(request.settings, 0);
 
@@ -195,10 +195,8 @@ Answer ExtractiveAnswerer::answer(const AnswerRequest& request) const {
   bool type_found = question.type == AnswerType::other;
   for (const SentenceCandidate* c : chosen) {
     type_found = type_found || c->type_match;
-    for (const Token& token : analyzer_->analyze(request.passages[c->passage].source.title)) {
-      if (question.weight.count(token.term) && !covered.count(token.term)) {
-        title_only.insert(token.term);
-      }
+    for (const std::string& term : scored.analyses[c->passage]->title_terms) {
+      if (question.weight.count(term) && !covered.count(term)) title_only.insert(term);
     }
   }
   double confidence = weighted_coverage(question, scored.idf, covered) +

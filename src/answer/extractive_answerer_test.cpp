@@ -157,5 +157,72 @@ TEST_F(ExtractiveAnswererTest, CitationsAreNumberedInOrderOfAppearance) {
   }
 }
 
+TEST_F(ExtractiveAnswererTest, AnswersFromAnalysedPassagesKeptAreTheSameAsFresh) {
+  ExtractiveAnswerer uncached(analyzer_, [] {
+    AnswererOptions options;
+    options.analysis_cache_entries = 0;
+    return options;
+  }());
+  const std::vector<std::string> questions = {
+      "When was the shop founded?", "how long do refunds take", "Where is your office located?",
+      "How much does express delivery cost?", "Do you sell garden furniture?"};
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& question : questions) {
+      AnswerRequest request;
+      request.question = question;
+      request.passages = shop();
+      Answer kept = answerer_.answer(request);
+      Answer fresh = uncached.answer(request);
+      EXPECT_EQ(kept.text, fresh.text) << question;
+      EXPECT_EQ(kept.confidence, fresh.confidence) << question;
+      EXPECT_EQ(kept.fallback, fresh.fallback) << question;
+      ASSERT_EQ(kept.citations.size(), fresh.citations.size()) << question;
+      for (size_t i = 0; i < kept.citations.size(); ++i) {
+        EXPECT_EQ(kept.citations[i].chunk_id, fresh.citations[i].chunk_id);
+      }
+    }
+  }
+  // The three passages were analysed once, then found for every later question.
+  EXPECT_EQ(answerer_.analysis_cache_stats().misses, 3u);
+  EXPECT_EQ(answerer_.analysis_cache_stats().hits, 3u * (2 * questions.size() - 1));
+}
+
+TEST_F(ExtractiveAnswererTest, AChunkChangedUnderTheSameIdIsAnalysedAgain) {
+  EXPECT_EQ(ask("When was the shop founded?", shop()).citations.at(0).chunk_id, "c3");
+  auto changed = shop();
+  changed[2].text = "Parley Shop opened its doors in 2021, founded by Rui Lopes.";
+  Answer answer = ask("When was the shop founded?", changed);
+  ASSERT_FALSE(answer.fallback);
+  EXPECT_EQ(answer.text.rfind("Parley Shop opened its doors in 2021, founded by Rui Lopes. [1]", 0),
+            0u)
+      << answer.text;
+  // A new title counts too: its terms are the answer's context.
+  changed[2].source.title = "History";
+  EXPECT_FALSE(ask("When was the shop founded?", changed).fallback);
+  EXPECT_EQ(answerer_.analysis_cache_stats().misses, 3u + 1u + 1u);
+}
+
+TEST_F(ExtractiveAnswererTest, TheAnalysisCacheKeepsTheMostRecentlyUsedPassagesOnly) {
+  ExtractiveAnswerer small(analyzer_, [] {
+    AnswererOptions options;
+    options.analysis_cache_entries = 2;
+    return options;
+  }());
+  auto ask_small = [&](std::vector<Passage> passages) {
+    AnswerRequest request;
+    request.question = "When was the shop founded?";
+    request.passages = std::move(passages);
+    return small.answer(request);
+  };
+  auto all = shop();
+  ask_small({all[0], all[1]});  // two misses
+  ask_small({all[0], all[1]});  // two hits
+  ask_small({all[2]});          // a miss; all[0] is the least recent and goes
+  ask_small({all[1], all[2]});  // two hits
+  ask_small({all[0]});          // a miss again
+  EXPECT_EQ(small.analysis_cache_stats().hits, 4u);
+  EXPECT_EQ(small.analysis_cache_stats().misses, 4u);
+}
+
 }  // namespace
 }  // namespace parley

@@ -4,6 +4,7 @@
 // answer type the question asks for. Pure: passages in, scored candidates out.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "answer/answer_cues.h"
 #include "answer/answer_types.h"
+#include "answer/passage_analysis.h"
 #include "search/analyzer.h"
 
 namespace parley {
@@ -55,6 +57,8 @@ using TermIdf = std::unordered_map<std::string, double>;
 struct ScoredSentences {
   std::vector<SentenceCandidate> candidates;  // best first
   TermIdf idf;
+  // By passage: the analysis its sentences came from (null for a passage not used).
+  std::vector<std::shared_ptr<const PassageAnalysis>> analyses;
 };
 
 // The IDF-weighted share (0..1) of the question's terms found in `terms`.
@@ -63,8 +67,10 @@ double weighted_coverage(const QuestionTerms& question, const TermIdf& idf,
 
 class SentenceScorer {
  public:
-  explicit SentenceScorer(const Analyzer& analyzer, ScoringWeights weights = {})
-      : analyzer_(analyzer), weights_(weights) {}
+  // With a cache, a passage's sentences are split and analysed once for many questions.
+  explicit SentenceScorer(const Analyzer& analyzer, ScoringWeights weights = {},
+                          PassageAnalysisCache* cache = nullptr)
+      : analyzer_(analyzer), weights_(weights), cache_(cache) {}
 
   // Every sentence of the first max_passages non-Q&A passages, best first.
   ScoredSentences score(const QuestionTerms& question, const std::vector<Passage>& passages) const;
@@ -72,6 +78,7 @@ class SentenceScorer {
  private:
   const Analyzer& analyzer_;
   ScoringWeights weights_;
+  PassageAnalysisCache* cache_;
 };
 
 }  // namespace parley

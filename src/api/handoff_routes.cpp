@@ -9,36 +9,16 @@
 #include <boost/json.hpp>
 
 #include "api/chat_json.h"
+#include "api/event_stream.h"
 #include "api/json_fields.h"
 #include "api/routes.h"
 #include "api/tenant_routes.h"
-#include "http/response_stream.h"
 
 namespace parley {
 namespace json = boost::json;
 namespace {
 
-// An idle stream sends a comment this often, so a client that left is noticed (and no
-// longer counts as an agent online) and proxies keep the connection.
-constexpr int kKeepaliveMs = 15000;
 constexpr size_t kMaxReplyField = 64 * 1024;  // the service names its own, smaller limit
-
-std::string sse_event(const LiveEvent& event) {
-  return "event: " + event.name + "\ndata: " + event.json + "\n\n";
-}
-
-// An event stream subscribed to `topic`: it opens with a comment (the client knows it is
-// connected) and ends when the client leaves.
-Response event_stream(LiveEvents& events, const std::string& topic) {
-  Response response =
-      streamed_response("text/event-stream", nullptr, kKeepaliveMs, ": keepalive\n\n");
-  std::shared_ptr<ResponseStream> stream = response.stream;
-  stream->write(": connected\n\n");
-  events.subscribe(
-      topic, [stream](const LiveEvent& event) { return stream->write(sse_event(event)); },
-      [stream] { return !stream->gone(); });
-  return response;
-}
 
 Response conversation_response(const Result<ConversationView>& conversation) {
   if (!conversation) return error_response(conversation.error());

@@ -7,12 +7,15 @@
 //   POST .../chat                                               a chat turn (JSON or SSE)
 //   POST .../leads                                              the lead form
 //   POST .../conversations/{conversation_id}/messages/{message_id}/feedback
+//   POST .../conversations/{conversation_id}/handoff            ask for a person
+//   GET  .../conversations/{conversation_id}/events?visitor_id= the agent's replies, live
 // Each also answers the browser's OPTIONS preflight. The shapes are a contract
 // (docs/openapi.yaml).
 #include <boost/json.hpp>
 
 #include "api/chat_json.h"
 #include "api/chat_turn.h"
+#include "api/event_stream.h"
 #include "api/feedback_json.h"
 #include "api/json_fields.h"
 #include "api/lead_json.h"
@@ -135,10 +138,41 @@ Response rate(WidgetService& widget, Request& request, const BotView& bot) {
   return json_response(rated->created ? 201 : 200, feedback_json(rated->feedback));
 }
 
+// The visitor presses "talk to a person": their own conversation only.
+Response request_handoff(WidgetService& widget, HandoffService& handoff, Request& request,
+                         const BotView& bot) {
+  auto body = JsonFields::of(request);
+  if (!body) return error_response(body.error());
+  if (auto s = body->only({"visitor_id"}, "handoff"); !s) return error_response(s.error());
+  auto visitor = visitor_of(*body);
+  if (!visitor) return error_response(visitor.error());
+  const std::string_view conversation = request.param("conversation_id");
+  if (Status s = widget.check_owner(bot, *visitor, conversation); !s) {
+    return error_response(s.error());
+  }
+  auto requested = handoff.request(bot.workspace_id, conversation, *visitor);
+  if (!requested) return error_response(requested.error());
+  return json_response(200, conversation_json(*requested, false));
+}
+
+// The visitor's live events (an agent's replies, the state): their own conversation only.
+// EventSource sends no body, so the visitor id comes in the query.
+Response visitor_events(WidgetService& widget, LiveEvents& events, Request& request,
+                        const BotView& bot) {
+  const std::string visitor = request.query_param("visitor_id");
+  const std::string_view conversation = request.param("conversation_id");
+  if (Status s = widget.check_owner(bot, visitor, conversation); !s) {
+    return error_response(s.error());
+  }
+  return event_stream(events, LiveEvents::conversation_topic(conversation));
+}
+
 }  // namespace
 
 void add_widget_routes(Router& router, const ApiDeps& deps) {
   WidgetService& widget = deps.widget;
+  HandoffService& handoff = deps.handoff;
+  LiveEvents& events = deps.live_events;
 
   add_widget_route(router, widget, "GET", "/config",
                    [](Request&, const BotView& bot, const Headers&) {
@@ -156,6 +190,14 @@ void add_widget_routes(Router& router, const ApiDeps& deps) {
                    "/conversations/{conversation_id}/messages/{message_id}/feedback",
                    [&widget](Request& request, const BotView& bot, const Headers&) {
                      return rate(widget, request, bot);
+                   });
+  add_widget_route(router, widget, "POST", "/conversations/{conversation_id}/handoff",
+                   [&widget, &handoff](Request& request, const BotView& bot, const Headers&) {
+                     return request_handoff(widget, handoff, request, bot);
+                   });
+  add_widget_route(router, widget, "GET", "/conversations/{conversation_id}/events",
+                   [&widget, &events](Request& request, const BotView& bot, const Headers&) {
+                     return visitor_events(widget, events, request, bot);
                    });
 }
 

@@ -12,7 +12,6 @@
 namespace parley {
 namespace fs = std::filesystem;
 using keyring_internal::bytes_of;
-using keyring_internal::key_record;
 using keyring_internal::KeyringLock;
 using keyring_internal::kKeyBytes;
 using keyring_internal::kMaxOwnerBytes;
@@ -85,22 +84,7 @@ Status Keyring::ensure_key(std::string_view owner_id) {
   }
   if (Status s = impl_->current(); !s) return s;
   if (impl_->cached(owner_id)) return ok_status();
-
-  std::lock_guard file_lock(impl_->file_mutex);
-  auto held = impl_->lock.hold(/*exclusive=*/true);
-  if (!held) return held.error();
-  // Everything appended by others first: a second record for one owner would be damage.
-  if (Status s = impl_->sync(Impl::Sync::write); !s) return s;
-  if (impl_->cached(owner_id)) return ok_status();  // made meanwhile, here or elsewhere
-  auto dek = secret_alloc(kKeyBytes);
-  crypto_aead_xchacha20poly1305_ietf_keygen(dek.get());
-  // Durable before anyone can seal with it: a key lost in a crash would strand its data.
-  if (Status s = impl_->append(key_record(owner_id, dek.get(), impl_->master.get())); !s) {
-    return s;
-  }
-  std::unique_lock keys_lock(impl_->keys_mutex);
-  impl_->keys.add(owner_id, dek.get());
-  return ok_status();
+  return impl_->create_in_group(owner_id);
 }
 
 bool Keyring::has_key(std::string_view owner_id) const {

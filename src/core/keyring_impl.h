@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -61,6 +63,23 @@ struct Keyring::Impl {
 
   mutable std::shared_mutex keys_mutex;  // seal/open share it; adding or removing a key not
   keyring_internal::KeyTable keys;
+
+  // Key creation commits in groups (keyring_create.cpp): callers queue here; the first in
+  // line writes the records of everyone queued with one append and one fdatasync, then
+  // wakes them. Taken before file_mutex, and never held while waiting for it.
+  struct PendingKey {
+    std::string_view owner;
+    Status result = ok_status();
+    bool done = false;
+  };
+  std::mutex group_mutex;
+  std::condition_variable group_done;
+  std::deque<PendingKey*> group_queue;
+  // Queues the owner's key creation and waits until its group is durable (or failed).
+  Status create_in_group(std::string_view owner);
+  // Creates the key of every owner in `group` that has none (in the file or in memory) in
+  // one durable append, and sets each one's result. Takes file_mutex and the flock.
+  void create_keys(const std::vector<PendingKey*>& group);
 
   // On every call, before using a cached key: one load from the shared counter while no
   // other process rewrote the file; otherwise a sync(refresh) first.

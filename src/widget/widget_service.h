@@ -50,12 +50,14 @@ class WidgetService {
                            std::string_view conversation_id, std::string_view message_id,
                            const FeedbackInput& input, std::string_view remote_ip);
 
+  // not_found unless the conversation is this bot's and this visitor's: how the handoff
+  // and live-event routes keep a visitor to their own conversation.
+  Status check_owner(const BotView& bot, std::string_view visitor_id,
+                     std::string_view conversation_id);
+
  private:
   // Takes a token from the caller's bucket of `kind` ("chat", "form") for this bot.
   Status admit(const BotView& bot, std::string_view kind, const WidgetVisitor& visitor);
-  // not_found unless the conversation is this bot's and this visitor's.
-  Status check_owner(const BotView& bot, std::string_view visitor_id,
-                     std::string_view conversation_id);
   std::string address_hash(std::string_view remote_ip) const;
 
   KbContext ctx_;

@@ -311,5 +311,44 @@ TEST_F(Widget, LeavesNoAddressInTheDataOrTheLog) {
   }
 }
 
+TEST_F(Widget, AVisitorAsksForAPersonAndHearsTheAgentLive) {
+  auto first = say({{"message", "How long does shipping take?"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string conversation = text_of(parse_json(first.body), "conversation_id");
+  const std::string visitor = text_of(parse_json(first.body), "visitor_id");
+  const std::string path = "/conversations/" + conversation;
+
+  // Another visitor's id names nothing: neither the button nor the stream.
+  const std::string stranger = "vis_01JD3Z8Q4K5M6N7P8R9S0T1V2W";
+  EXPECT_EQ(widget("POST", path + "/handoff", R"({"visitor_id":")" + stranger + "\"}").status, 404);
+  EXPECT_EQ(widget("GET", path + "/events?visitor_id=" + stranger).status, 404);
+
+  auto pressed = widget("POST", path + "/handoff", R"({"visitor_id":")" + visitor + "\"}");
+  ASSERT_EQ(pressed.status, 200) << pressed.body;
+  expect_cors(pressed);
+  EXPECT_EQ(text_of(parse_json(pressed.body), "state"), "waiting_for_human");
+
+  testing::HttpConnection events(server_->port());
+  ASSERT_TRUE(events.send_raw("GET /widget/v1/" + public_id_ + path + "/events?visitor_id=" +
+                              visitor + " HTTP/1.1\r\nHost: x\r\nOrigin: " + kShop + "\r\n\r\n"));
+  auto head = events.read_head();
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("access-control-allow-origin"), kShop);
+  ASSERT_EQ(events.read_chunk(), ": connected\n\n");
+
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + conversation + "/take").status, 200);
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + conversation + "/messages",
+                 R"({"text":"Hello, Ada here."})")
+                .status,
+            201);
+  std::string body;
+  ASSERT_TRUE(testing::read_events_until(events, body, "agent_message", 1)) << body;
+  for (const auto& e : testing::parse_sse(body)) {
+    if (e.event == "agent_message")
+      EXPECT_EQ(text_of(parse_json(e.data), "text"), "Hello, Ada here.");
+  }
+}
+
 }  // namespace
 }  // namespace parley
