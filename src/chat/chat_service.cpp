@@ -89,21 +89,34 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& 
                                    const std::vector<Turn>& history, const DeltaFn& on_delta) {
   const LanguageTools& tools = tools_for(bot.language);
   const std::string query = retrieval_query(question, history, *tools.analyzer);
-  auto results = search_.search(workspace_id, bot.id, query, options_.search_limit);
+  const bool generative = settings.answer_mode == "generative";
+  // Hits of one source whose contexts meet make one passage: more hits are asked for than
+  // passages wanted, so that neighbouring chunks do not crowd other sources out.
+  const size_t hits =
+      options_.context_chunks > 0 ? 2 * options_.search_limit : options_.search_limit;
+  auto results = search_.search(workspace_id, bot.id, query, hits);
   if (!results) return results.error();
+  // The extractive answerer reads each hit with its neighbouring chunks: a document cut
+  // in chunks then answers as it would whole (its opening sentences, a sentence's context
+  // across a cut). The model gets the hits alone, within its prompt's budget.
+  auto neighbours = search_.neighbours(workspace_id, bot.id, *results, options_.context_chunks);
+  if (!neighbours) return neighbours.error();
   AnswerRequest request;
   request.question = question;
   request.history = history;
   request.settings = {settings.confidence_threshold, settings.fallback_message};
-  request.passages = passages_from(std::move(*results));
+  request.passages = passages_in_context(generative ? *results : std::move(*results), *neighbours,
+                                         options_.search_limit);
   // Computed for a generative bot too: it is cheap, gives the confidence of the passages,
   // and is the answer when the model fails.
   Answer extractive = tools.answerer->answer(request);
   // Below the threshold the bot says it does not know and offers a human, in either mode:
   // the passages do not hold the answer, and a model would only guess.
-  if (settings.answer_mode != "generative" || extractive.fallback) return extractive;
-  auto generated = generate_answer({settings, request.passages, history, question}, options_.model,
-                                   breaker_, on_delta);
+  if (!generative || extractive.fallback) return extractive;
+  results->resize(std::min(results->size(), options_.search_limit));
+  auto generated =
+      generate_answer({settings, passages_from(std::move(*results)), history, question},
+                      options_.model, breaker_, on_delta);
   if (!generated) {
     // The visitor gets an answer either way; chat is high volume, so no log line per turn:
     // /metrics counts it.

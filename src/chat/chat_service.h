@@ -28,6 +28,8 @@ namespace parley {
 struct ChatOptions {
   size_t max_message_bytes = 4000;
   size_t search_limit = 5;
+  size_t context_chunks = 1;      // the extractive answerer reads a hit with this many
+                                  // chunks of its source on each side
   int history_messages = 10;      // the recent messages a follow-up is resolved with
   ModelCallLimits model;          // generative bots: the wait for the model
   CircuitBreakerOptions breaker;  // one breaker per process, per model endpoint

@@ -299,6 +299,78 @@ std::optional<Embedding> SearchService::query_vector(const BotIndex& entry,
   return std::move(*embedded);
 }
 
+Result<std::vector<HitNeighbours>> SearchService::neighbours(
+    std::string_view workspace_id, std::string_view bot_id,
+    const std::vector<SearchResult>& results, size_t each_side) {
+  std::vector<HitNeighbours> out(results.size());
+  if (each_side == 0 || results.empty()) return out;
+  auto entry = load(workspace_id, std::string(bot_id));
+  if (!entry) return entry.error();
+  if ((*entry)->workspace_id != workspace_id) {
+    return make_error(ErrorCode::not_found, "no such bot");
+  }
+  // The neighbours' ids from the index's list of each source's chunks in document order.
+  std::vector<std::vector<std::pair<std::string, size_t>>> wanted(results.size());
+  std::vector<std::string> ids;
+  {
+    BotIndex& index = **entry;
+    std::shared_lock reading(index.lock);
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].question.empty()) continue;
+      auto source = index.chunks_by_source.find(results[i].source.id);
+      if (source == index.chunks_by_source.end()) continue;
+      const std::vector<std::string>& chunks = source->second;
+      auto hit = std::find(chunks.begin(), chunks.end(), results[i].chunk_id);
+      if (hit == chunks.end()) continue;
+      const size_t at = static_cast<size_t>(hit - chunks.begin());
+      out[i].position = at;
+      const size_t first = at > each_side ? at - each_side : 0;
+      const size_t last = std::min(chunks.size() - 1, at + each_side);
+      for (size_t k = first; k <= last; ++k) {
+        if (k == at) continue;
+        wanted[i].emplace_back(chunks[k], k);
+        ids.push_back(chunks[k]);
+      }
+    }
+  }
+  if (ids.empty()) return out;
+  std::vector<ChunkRow> rows;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto found = find_chunks(tx, bot_id, ids);
+    if (!found) return found.error();
+    rows = std::move(*found);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  std::map<std::string, ChunkBody> bodies;
+  for (const ChunkRow& row : rows) {
+    auto body = open_chunk_body(ctx_.keyring, (*entry)->workspace_id, row);
+    if (!body) return body.error();
+    bodies.emplace(row.id, std::move(*body));
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    // Outward from the hit, stopping at a gap (a chunk deleted meanwhile), another page (of
+    // a document, or a crawled site) or a Q&A pair: the context must read on from the hit.
+    auto take = [&](auto begin, auto end, std::vector<NeighbourChunk>& side) {
+      for (auto it = begin; it != end; ++it) {
+        auto body = bodies.find(it->first);
+        if (body == bodies.end() || body->second.page != results[i].page ||
+            !body->second.question.empty() ||
+            (!body->second.url.empty() && body->second.url != results[i].source.url)) {
+          break;
+        }
+        side.push_back({it->first, it->second, body->second.text});
+      }
+    };
+    auto split = std::find_if(wanted[i].begin(), wanted[i].end(),
+                              [&](const auto& w) { return w.second > out[i].position; });
+    take(std::make_reverse_iterator(split), wanted[i].rend(), out[i].before);
+    take(split, wanted[i].end(), out[i].after);
+    std::reverse(out[i].before.begin(), out[i].before.end());
+  }
+  return out;
+}
+
 void SearchService::source_changed(const std::string& bot_id, const std::string& source_id) {
   auto entry = loaded(bot_id);
   if (!entry) return;  // built from the store when first used

@@ -44,6 +44,22 @@ struct SearchResult {
   int64_t page = 0;  // 0: none
 };
 
+// A chunk next to a hit in its source, for an answerer that reads the hit in its context.
+struct NeighbourChunk {
+  std::string chunk_id;
+  size_t position = 0;  // its place among the source's chunks, in document order
+  std::string text;
+};
+
+// A hit's place among its source's chunks and the neighbours on each side (the same page,
+// passages only: a Q&A pair stands alone), nearest last in `before`, nearest first in
+// `after`.
+struct HitNeighbours {
+  size_t position = 0;
+  std::vector<NeighbourChunk> before;
+  std::vector<NeighbourChunk> after;
+};
+
 class SearchService {
  public:
   SearchService(KbContext context, size_t memory_cap_bytes, ChunkEmbedder& embedder)
@@ -52,6 +68,13 @@ class SearchService {
   // limit 1-100; an empty query answers no results.
   Result<std::vector<SearchResult>> search(std::string_view workspace_id, std::string_view bot_id,
                                            std::string_view query, size_t limit);
+
+  // For each result of search(), up to `each_side` chunks of its source before and after
+  // it. A result no longer indexed, or a Q&A pair, has none.
+  Result<std::vector<HitNeighbours>> neighbours(std::string_view workspace_id,
+                                                std::string_view bot_id,
+                                                const std::vector<SearchResult>& results,
+                                                size_t each_side);
 
   // Keep loaded indexes current: a source was (re)processed, or deleted; a bot deleted (or
   // its settings changed: its index is dropped and rebuilt with them at the next search).

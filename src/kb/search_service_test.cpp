@@ -111,8 +111,8 @@ TEST_P(SearchServiceTest, SynonymsFromTheBotsSettingsApplyAtOnce) {
   EXPECT_TRUE(before->empty());
 
   BotInput change;
-  change.settings = boost::json::parse(R"({"synonyms":[["reimbursement","money back"]]})")
-                        .as_object();
+  change.settings =
+      boost::json::parse(R"({"synonyms":[["reimbursement","money back"]]})").as_object();
   ASSERT_TRUE(kb_->bots.update(ws_, bot_, change, actor()).ok());
   auto after = kb_->search.search(ws_, bot_, "reimbursement", 5);
   ASSERT_TRUE(after.ok()) << after.error().message;
@@ -132,6 +132,45 @@ TEST_P(SearchServiceTest, MetricsShowEachLoadedIndexAndTheCap) {
   EXPECT_EQ(std::stoull(metrics.substr(at + line.size())), service->memory_bytes());
   EXPECT_GT(service->memory_bytes(), 0u);
   EXPECT_NE(metrics.find("parley_search_memory_cap_bytes 67108864"), std::string::npos);
+}
+
+TEST_P(SearchServiceTest, NeighboursAreTheChunksBesideAHitInItsSource) {
+  // A text long enough for several chunks; one word only in the third sentence group.
+  std::string text;
+  for (int i = 0; i < 60; ++i) {
+    text += "Sentence " + std::to_string(i) + " explains the return policy in plain words. ";
+    if (i == 40) text += "Flamingos are pink because of what they eat. ";
+  }
+  std::string long_doc = add_text(bot_, "Returns", text);
+  std::string short_doc = add_text(bot_, "Birds", "Flamingos stand on one leg.");
+  auto chunks = chunks_of(bot_, long_doc);
+  ASSERT_GE(chunks.size(), 3u);
+
+  auto found = kb_->search.search(ws_, bot_, "flamingos pink", 5);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_EQ(found->size(), 2u);
+  ASSERT_EQ(found->front().source.id, long_doc);
+  auto context = kb_->search.neighbours(ws_, bot_, *found, 1);
+  ASSERT_TRUE(context.ok()) << context.error().message;
+  ASSERT_EQ(context->size(), 2u);
+  const HitNeighbours& around = (*context)[0];
+  ASSERT_LT(around.position, chunks.size());
+  EXPECT_EQ(chunks[around.position].id, found->front().chunk_id);
+  ASSERT_EQ(around.before.size(), around.position > 0 ? 1u : 0u);
+  if (!around.before.empty()) {
+    EXPECT_EQ(around.before[0].chunk_id, chunks[around.position - 1].id);
+    EXPECT_EQ(around.before[0].position, around.position - 1);
+    EXPECT_EQ(around.before[0].text, chunks[around.position - 1].body.text);
+  }
+  ASSERT_EQ(around.after.size(), around.position + 1 < chunks.size() ? 1u : 0u);
+  if (!around.after.empty()) EXPECT_EQ(around.after[0].chunk_id, chunks[around.position + 1].id);
+  // A source of one chunk has no neighbours; none are asked for with 0 on each side.
+  EXPECT_TRUE((*context)[1].before.empty() && (*context)[1].after.empty());
+  auto none = kb_->search.neighbours(ws_, bot_, *found, 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE((*none)[0].before.empty() && (*none)[0].after.empty());
+  // Another workspace's bot is not found.
+  EXPECT_FALSE(kb_->search.neighbours("ws_other", bot_, *found, 1).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SearchServiceTest, ::testing::Values("sqlite", "postgres"),
