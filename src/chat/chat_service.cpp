@@ -197,7 +197,7 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   std::optional<Answer> answer;
   if (wants_human) {
     answer = Answer{};
-    answer->text = std::string(kHandoffNotice);
+    answer->text = settings->handoff_message;
   } else if (!human_owns(conversation.state)) {
     auto answered = this->answer(workspace_id, **bot, *settings, input.message, history, on_delta);
     if (!answered) return answered.error();

@@ -101,8 +101,4 @@ inline constexpr std::string_view kStateWithAgent = "with_agent";
 inline constexpr std::string_view kStateClosed = "closed";
 bool human_owns(std::string_view state);
 
-// What the bot says when a visitor asks for a person.
-inline constexpr std::string_view kHandoffNotice =
-    "I'm asking a person from our team to join. Please stay here: they will answer in this chat.";
-
 }  // namespace parley

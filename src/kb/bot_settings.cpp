@@ -132,8 +132,7 @@ bool blank(std::string_view text) {
 }
 
 // 1 to `max_chars` characters, not blank.
-Result<std::string> form_text(std::string_view field, const json::value& value,
-                              size_t max_chars) {
+Result<std::string> form_text(std::string_view field, const json::value& value, size_t max_chars) {
   const std::string expected = "give 1 to " + std::to_string(max_chars) + " characters";
   if (!value.is_string()) return bad(field, expected);
   std::string_view t = value.as_string();
@@ -193,7 +192,8 @@ Result<LeadField> lead_field(const std::string& name, const json::value& value) 
     }
   }
   if (field.label.empty()) {
-    return bad(name + ".label", "give the custom field \"" + field.key + "\" a label of 1 to 100 characters");
+    return bad(name + ".label",
+               "give the custom field \"" + field.key + "\" a label of 1 to 100 characters");
   }
   return field;
 }
@@ -306,6 +306,14 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          if (!t) return t.error();
          if (t->empty()) return bad("fallback_message", "must not be empty");
          s.fallback_message = *t;
+         return ok_status();
+       }},
+      {"handoff_message",
+       [](BotSettings& s, const json::value& v) -> Status {
+         auto t = text("handoff_message", v, 1000);
+         if (!t) return t.error();
+         if (t->empty()) return bad("handoff_message", "must not be empty");
+         s.handoff_message = *t;
          return ok_status();
        }},
       {"confidence_threshold",
@@ -425,6 +433,7 @@ json::object to_object(const BotSettings& s, bool with_secret) {
           {"welcome_message", s.welcome_message},
           {"suggested_questions", to_array(s.suggested_questions)},
           {"fallback_message", s.fallback_message},
+          {"handoff_message", s.handoff_message},
           {"confidence_threshold", s.confidence_threshold},
           {"answer_mode", s.answer_mode},
           {"model", endpoint_to_object(s.model, with_secret)},

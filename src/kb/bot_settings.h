@@ -51,6 +51,10 @@ struct BotSettings {
   std::string fallback_message =
       "Sorry, I don't know that yet. Would you like to talk to a person or leave your contact "
       "details?";
+  // What the bot says when a visitor asks for a person and it hands the conversation over.
+  std::string handoff_message =
+      "I'm asking a person from our team to join. Please stay here: they will answer in this "
+      "chat.";
   double confidence_threshold = 0.35;      // 0..1: below it the bot falls back
   std::string answer_mode = "extractive";  // extractive | generative
   ModelEndpoint model;
@@ -63,7 +67,7 @@ struct BotSettings {
   // Words and phrases that mean the same in this bot's knowledge: a question using one finds
   // passages using another. Each group holds 2-20 of them.
   std::vector<std::vector<std::string>> synonyms;
-  int messages_per_minute = 20;              // per visitor
+  int messages_per_minute = 20;  // per visitor
   LeadFormSettings lead_form;
 };
 

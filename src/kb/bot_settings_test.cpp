@@ -30,6 +30,7 @@ TEST(BotSettings, DefaultsAreUsable) {
   EXPECT_EQ(settings.answer_mode, "extractive");
   EXPECT_FALSE(settings.welcome_message.empty());
   EXPECT_FALSE(settings.fallback_message.empty());
+  EXPECT_FALSE(settings.handoff_message.empty());
   EXPECT_TRUE(apply_settings(settings, {}).ok());
 }
 
@@ -74,6 +75,7 @@ TEST(BotSettings, OutOfRangeValuesAreRefusedByName) {
 TEST(BotSettings, BadTextsAndListsAreRefusedByName) {
   expect_refused(R"({"welcome_message":42})", "settings.welcome_message");
   expect_refused(R"({"fallback_message":""})", "settings.fallback_message");
+  expect_refused(R"({"handoff_message":""})", "settings.handoff_message");
   expect_refused(R"({"instructions":")" + std::string(8001, 'x') + R"("})",
                  "settings.instructions");
   expect_refused(R"({"suggested_questions":["a","b","c","d","e","f","g","h","i","j","k"]})",

@@ -136,9 +136,15 @@ TEST_F(Handoff, AVisitorAsksForAPersonAndAnAgentAnswersLive) {
 }
 
 TEST_F(Handoff, WithNoAgentOnlineTheAgentsAreMailed) {
+  // The bot says what its owner wrote for this moment.
+  ASSERT_EQ(call("PATCH", "/api/v1/bots/" + bot_,
+                 R"({"settings":{"handoff_message":"One moment: a colleague will reply here."}})")
+                .status,
+            200);
   visitor_says("Hello");
   auto asked = visitor_says("I want to speak to a person");
   EXPECT_EQ(text_of(asked, "state"), "waiting_for_human");
+  EXPECT_EQ(text_of(asked.at("message"), "text"), "One moment: a colleague will reply here.");
   auto mails = testing::wait_for_mail(data(), "owner@example.com");
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(mails[0].subject, "A visitor is waiting for a person");
