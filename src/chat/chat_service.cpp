@@ -6,6 +6,7 @@
 #include "chat/passages.h"
 #include "core/ids.h"
 #include "kb/bot_service.h"
+#include "kb/extract/text.h"
 #include "leads/lead_triggers.h"
 #include "store/leads_repo.h"
 
@@ -15,15 +16,8 @@ namespace {
 Error no_conversation() { return make_error(ErrorCode::not_found, "no such conversation"); }
 Error no_bot() { return make_error(ErrorCode::not_found, "no such bot"); }
 
-bool blank(std::string_view text) {
-  for (unsigned char ch : text) {
-    if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') return false;
-  }
-  return true;
-}
-
 Status check_input(const ChatInput& input, const ChatOptions& options) {
-  if (input.message.empty() || blank(input.message)) {
+  if (input.message.empty() || is_blank(input.message)) {
     return make_error(ErrorCode::invalid_argument, "message: write something to ask");
   }
   if (input.message.size() > options.max_message_bytes) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "kb/extract/text.h"
 #include "model/chat_client.h"
 #include "model/prompt.h"
 
@@ -40,11 +41,6 @@ ChatPolicy policy_of(const ModelCallLimits& limits) {
   policy.first_token_timeout_ms = limits.timeout_ms;
   policy.total_timeout_ms = limits.timeout_ms;
   return policy;
-}
-
-bool blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](unsigned char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); });
 }
 
 }  // namespace
@@ -85,7 +81,7 @@ Result<Answer> generate_answer(const GenerativeRequest& request, const ModelCall
   ChatClient client(settings.model, policy_of(limits), &breaker);
   auto answered = on_delta ? client.stream(chat_request, on_delta) : client.complete(chat_request);
   if (!answered) return answered.error();
-  if (blank(answered->text)) return make_error(ErrorCode::unavailable, "the model said nothing");
+  if (is_blank(answered->text)) return make_error(ErrorCode::unavailable, "the model said nothing");
   Answer answer;
   answer.text = std::move(answered->text);
   answer.citations = cited_passages(answer.text, request.passages);

@@ -7,6 +7,7 @@
 #include "chat/transcript_service.h"
 #include "core/ids.h"
 #include "core/iso_time.h"
+#include "kb/extract/text.h"
 
 namespace parley {
 namespace json = boost::json;
@@ -23,10 +24,6 @@ Status agent_may_act(const ConversationRow& row, std::string_view agent_id) {
     return make_error(ErrorCode::conflict, "another agent has this conversation");
   }
   return ok_status();
-}
-
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 }  // namespace
@@ -117,7 +114,7 @@ Result<ConversationView> HandoffService::close(std::string_view workspace_id,
 Result<ChatMessage> HandoffService::reply(std::string_view workspace_id,
                                           std::string_view conversation_id,
                                           std::string_view agent_id, std::string_view text) {
-  if (blank(text)) return make_error(ErrorCode::invalid_argument, "text: write something");
+  if (is_blank(text)) return make_error(ErrorCode::invalid_argument, "text: write something");
   if (text.size() > options_.max_reply_bytes) {
     return make_error(ErrorCode::invalid_argument,
                       "text: at most " + std::to_string(options_.max_reply_bytes) + " bytes");

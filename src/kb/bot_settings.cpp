@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "kb/extract/text.h"
+
 namespace parley {
 namespace json = boost::json;
 namespace {
@@ -127,16 +129,12 @@ size_t utf8_length(std::string_view text) {
   return n;
 }
 
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
 // 1 to `max_chars` characters, not blank.
 Result<std::string> form_text(std::string_view field, const json::value& value, size_t max_chars) {
   const std::string expected = "give 1 to " + std::to_string(max_chars) + " characters";
   if (!value.is_string()) return bad(field, expected);
   std::string_view t = value.as_string();
-  if (blank(t) || utf8_length(t) > max_chars) return bad(field, expected);
+  if (is_blank(t) || utf8_length(t) > max_chars) return bad(field, expected);
   return std::string(t);
 }
 

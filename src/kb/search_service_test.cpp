@@ -163,7 +163,9 @@ TEST_P(SearchServiceTest, NeighboursAreTheChunksBesideAHitInItsSource) {
     EXPECT_EQ(around.before[0].text, chunks[around.position - 1].body.text);
   }
   ASSERT_EQ(around.after.size(), around.position + 1 < chunks.size() ? 1u : 0u);
-  if (!around.after.empty()) EXPECT_EQ(around.after[0].chunk_id, chunks[around.position + 1].id);
+  if (!around.after.empty()) {
+    EXPECT_EQ(around.after[0].chunk_id, chunks[around.position + 1].id);
+  }
   // A source of one chunk has no neighbours; none are asked for with 0 on each side.
   EXPECT_TRUE((*context)[1].before.empty() && (*context)[1].after.empty());
   auto none = kb_->search.neighbours(ws_, bot_, *found, 0);

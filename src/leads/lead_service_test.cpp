@@ -38,8 +38,8 @@ class LeadServiceTest : public kb_testing::KbTest {
   std::string start_conversation(const std::string& bot, const std::string& ws = "") {
     clock_.advance(std::chrono::milliseconds(1));
     ConversationRow row{
-        new_id("cnv", clock_), ws.empty() ? ws_ : ws, bot, new_id("vis", clock_), "open", 0,
-        clock_.now_ms(),       clock_.now_ms()};
+        new_id("cnv", clock_), ws.empty() ? ws_ : ws, bot,         new_id("vis", clock_), "open", 0,
+        clock_.now_ms(),       clock_.now_ms(),       std::nullopt};
     Status wrote = store_->db().write([&](Tx& tx) { return insert_conversation(tx, row); });
     EXPECT_TRUE(wrote.ok()) << wrote.error().message;
     return row.id;

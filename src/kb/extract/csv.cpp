@@ -240,7 +240,7 @@ char sniff_csv_delimiter(std::string_view text) {
 Result<Document> extract_csv(std::string_view text) {
   auto records = parse_csv(text, sniff_csv_delimiter(text));
   if (!records.ok()) return records.error();
-  std::erase_if(*records, is_blank);
+  std::erase_if(*records, [](const CsvRecord& record) { return is_blank(record); });
   if (records->empty()) return Document{};
   const CsvRecord& header = records->front();
   std::vector<CsvRecord> rows(records->begin() + 1, records->end());

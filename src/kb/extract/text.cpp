@@ -264,4 +264,8 @@ Result<Document> extract_text(std::string_view text) {
   return document;
 }
 
+bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\n\v\f\r") == std::string_view::npos;
+}
+
 }  // namespace parley

@@ -29,6 +29,9 @@ std::string to_valid_utf8(std::string_view text);
 // and chat links both libraries.)
 std::string normalize_whitespace(std::string_view text);
 
+// Empty or only ASCII whitespace: how messages, settings and replies are refused as blank.
+bool is_blank(std::string_view text);
+
 // Text split at blank lines (lines holding only whitespace); the pieces keep their line
 // breaks so a caller can still see lines (PDF hyphenation) before collapsing them.
 std::vector<std::string> split_paragraphs(std::string_view text);
