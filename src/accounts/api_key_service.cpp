@@ -12,6 +12,8 @@ namespace {
 constexpr std::string_view kSecretPrefix = "pk_";
 constexpr size_t kShownPrefixChars = 10;  // "pk_" and 7 characters: enough to tell keys apart
 constexpr int64_t kTouchEvery = 60 * 1000;
+constexpr int64_t kRememberFor = 1000;
+constexpr size_t kRememberAtMost = 10000;
 
 }  // namespace
 
@@ -79,34 +81,74 @@ Result<std::vector<ApiKeyRow>> ApiKeyService::list(std::string_view workspace_id
 Status ApiKeyService::revoke(std::string_view workspace_id, std::string_view key_id,
                              std::string_view actor_id, std::string_view ip) {
   const std::string ip_hash = ip_pseudonym(ctx_.keyring, ip);
-  return ctx_.store.db().write([&](Tx& tx) -> Status {
+  Status revoked = ctx_.store.db().write([&](Tx& tx) -> Status {
     if (auto s = revoke_api_key(tx, workspace_id, key_id, ctx_.clock.now_ms()); !s) return s;
     return append_audit_entry(tx,
                               {std::string(workspace_id), std::string(actor_id), "api_key.revoked",
                                std::string(key_id), ip_hash},
                               ctx_.keyring, ctx_.clock);
   });
+  if (revoked) {
+    std::lock_guard lock(mutex_);
+    ++revocations_;
+    std::erase_if(remembered_, [&](const auto& entry) { return entry.second.key.id == key_id; });
+  }
+  return revoked;
+}
+
+uint64_t ApiKeyService::revocations() {
+  std::lock_guard lock(mutex_);
+  return revocations_;
+}
+
+bool ApiKeyService::remembered(const std::string& hash, int64_t now, Remembered& out) {
+  std::lock_guard lock(mutex_);
+  auto found = remembered_.find(hash);
+  if (found == remembered_.end()) return false;
+  if (now - found->second.read_at >= kRememberFor || now < found->second.read_at) {
+    remembered_.erase(found);
+    return false;
+  }
+  out = found->second;
+  return true;
+}
+
+void ApiKeyService::remember(const std::string& hash, Remembered key) {
+  std::lock_guard lock(mutex_);
+  // Read before a revocation here: it may be the revoked key as it was.
+  if (key.revocations != revocations_) return;
+  if (remembered_.size() >= kRememberAtMost) remembered_.clear();
+  remembered_[hash] = std::move(key);
 }
 
 Result<ApiKeyRow> ApiKeyService::authenticate(std::string_view secret) {
   auto refused = make_error(ErrorCode::unauthenticated,
                             "this API key is not valid: it may be revoked or expired");
   if (secret.substr(0, kSecretPrefix.size()) != kSecretPrefix) return refused;
+  const std::string hash = secret_hash(secret);
+  const int64_t now = ctx_.clock.now_ms();
   std::optional<ApiKeyRow> key;
-  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
-    auto found = find_api_key_by_secret_hash(tx, secret_hash(secret));
+  Remembered known{{}, now, revocations()};
+  const bool from_memory = remembered(hash, now, known);
+  if (from_memory) {
+    key = known.key;
+  } else {
+    auto found = read_one(ctx_.store.db(),
+                          [&](Tx& tx) { return find_api_key_by_secret_hash(tx, hash); });
     if (!found) return found.error();
     key = std::move(*found);
-    return ok_status();
-  });
-  if (!read) return read.error();
-  const int64_t now = ctx_.clock.now_ms();
+  }
   if (!key || key->revoked_at || (key->expires_at && *key->expires_at <= now)) return refused;
-  if (!key->last_used_at || now - *key->last_used_at >= kTouchEvery) {
+  const bool touch = !key->last_used_at || now - *key->last_used_at >= kTouchEvery;
+  if (touch) {
     Status touched =
         ctx_.store.db().write([&](Tx& tx) -> Status { return touch_api_key(tx, key->id, now); });
     if (!touched) return touched.error();
     key->last_used_at = now;
+  }
+  if (!from_memory || touch) {
+    known.key = *key;
+    remember(hash, std::move(known));
   }
   return *key;
 }

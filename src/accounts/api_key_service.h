@@ -1,10 +1,15 @@
 // Workspace API keys: created with scopes and an optional expiry, the secret shown once
 // (`pk_...`) and stored hashed, listed by prefix and last use, revoked. Called by the
-// HTTP API and by the authenticator for `Authorization: Bearer`.
+// HTTP API and by the authenticator for `Authorization: Bearer`. A key that authenticated
+// is remembered (by its secret's hash) for a second, so a busy integration's calls do not
+// each read it: a revocation here takes effect at once, one on another node (or the key's
+// workspace deleted) within that second.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "accounts/account_service.h"
@@ -36,7 +41,20 @@ class ApiKeyService {
   Result<ApiKeyRow> authenticate(std::string_view secret);
 
  private:
+  struct Remembered {
+    ApiKeyRow key;
+    int64_t read_at = 0;
+    uint64_t revocations = 0;  // revocations_ before it was read
+  };
+  uint64_t revocations();
+  // A key read less than a second ago, into `out`; forgets older ones.
+  bool remembered(const std::string& hash, int64_t now, Remembered& out);
+  void remember(const std::string& hash, Remembered key);
+
   AccountsContext ctx_;
+  std::mutex mutex_;  // guards the two members below
+  std::unordered_map<std::string, Remembered> remembered_;  // by secret hash
+  uint64_t revocations_ = 0;
 };
 
 }  // namespace parley

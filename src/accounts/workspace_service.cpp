@@ -172,6 +172,7 @@ Status WorkspaceService::remove(std::string_view workspace_id, const Actor& acto
   for (const auto& id : invitation_ids) {
     if (auto s = ctx_.keyring.destroy_key(id); !s) return s;
   }
+  removed_(std::string(workspace_id));
   return ok_status();
 }
 

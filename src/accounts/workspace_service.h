@@ -4,6 +4,7 @@
 // change writes its audit entry in the same transaction. Called by the HTTP API.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,11 @@ class WorkspaceService {
   // The owner only. Deletes the workspace's rows, then destroys its data key (and its open
   // invitations' keys), so whatever was sealed with them is unreadable everywhere.
   Status remove(std::string_view workspace_id, const Actor& actor);
+  // Told of each workspace deleted, after its key is destroyed: what holds its data in
+  // memory (the loaded search indexes) lets it go.
+  void on_removed(std::function<void(const std::string& workspace_id)> listener) {
+    removed_ = std::move(listener);
+  }
 
   Result<std::vector<MemberView>> members(std::string_view workspace_id);
   // Queues one mail to each member of at least `min_role` (workspace_mail.cpp): how agents
@@ -123,6 +129,7 @@ class WorkspaceService {
   Result<std::string> email_lookup_hash(std::string_view normalized_email);
 
   AccountsContext ctx_;
+  std::function<void(const std::string& workspace_id)> removed_ = [](const std::string&) {};
 };
 
 }  // namespace parley

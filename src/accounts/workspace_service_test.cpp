@@ -420,6 +420,31 @@ TEST_F(WorkspaceServiceTest, DeleteRemovesTheRowsAndDestroysTheKey) {
   EXPECT_EQ(entries->front().ip_hash.size(), 64u);
 }
 
+// Two services on one store stand for two nodes. A key that authenticated is remembered
+// for a second: revoked on its own node it is refused at once; revoked on the other, within
+// the second; expired, at once either way.
+TEST_F(WorkspaceServiceTest, ARevokedOrExpiredKeyIsRefusedAtOnceHereAndWithinASecondElsewhere) {
+  ApiKeyService here({*store_, *keyring_, clock_, config_});
+  ApiKeyService there({*store_, *keyring_, clock_, config_});
+  auto created = here.create(ws_, {"ci", {"chat"}, std::nullopt}, owner_, "");
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(here.authenticate(created->secret).ok());
+  ASSERT_TRUE(there.authenticate(created->secret).ok());
+
+  ASSERT_TRUE(there.revoke(ws_, created->key.id, owner_, "").ok());
+  expect_error(there.authenticate(created->secret), ErrorCode::unauthenticated);
+  clock_.advance(999ms);
+  EXPECT_TRUE(here.authenticate(created->secret).ok());  // remembered: the documented bound
+  clock_.advance(1ms);
+  expect_error(here.authenticate(created->secret), ErrorCode::unauthenticated);
+
+  auto expiring = here.create(ws_, {"short", {"chat"}, clock_.now_ms() + 500}, owner_, "");
+  ASSERT_TRUE(expiring.ok());
+  ASSERT_TRUE(here.authenticate(expiring->secret).ok());
+  clock_.advance(500ms);
+  expect_error(here.authenticate(expiring->secret), ErrorCode::unauthenticated);
+}
+
 TEST_F(WorkspaceServiceTest, EveryChangeIsAuditedWithIdsOnly) {
   std::string admin = add_member("admin@example.com", "admin");
   std::string agent = add_member("agent@example.com", "agent");

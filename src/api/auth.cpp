@@ -196,9 +196,13 @@ Authenticator make_authenticator(AuthDeps deps) {
       };
 }
 
-std::vector<TenantParam> tenant_params(BotService& bots, ChatService& chat) {
+std::vector<TenantParam> tenant_params(BotService& bots, SearchService& search, ChatService& chat) {
   return {
-      {"bot_id", "bot", [&bots](std::string_view id) { return bots.workspace_of(id); }},
+      {"bot_id", "bot",
+       [&bots, &search](std::string_view id) -> Result<std::optional<std::string>> {
+         if (auto loaded = search.loaded_workspace(std::string(id))) return loaded;
+         return bots.workspace_of(id);
+       }},
       {"conversation_id", "cnv", [&chat](std::string_view id) { return chat.workspace_of(id); }}};
 }
 

@@ -38,7 +38,8 @@ Authenticator make_authenticator(AuthDeps deps);
 
 // The objects routes name in place of their workspace: bots ({bot_id}), conversations
 // ({conversation_id}).
-std::vector<TenantParam> tenant_params(BotService& bots, ChatService& chat);
+// A bot's workspace comes from its loaded search index when it has one (no read).
+std::vector<TenantParam> tenant_params(BotService& bots, SearchService& search, ChatService& chat);
 
 // The session cookie: `__Host-parley_session` (Secure, as browsers require for that prefix)
 // when the request came over TLS or to a loopback host, else `parley_session`. HttpOnly,

@@ -26,6 +26,7 @@ struct FullRouter {
     workspaces = std::make_unique<WorkspaceService>(context);
     kb = std::make_unique<KnowledgeBase>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, extract_document, log);
+    workspaces->on_removed([this](const std::string& id) { kb->search.workspace_removed(id); });
     handoff = std::make_unique<HandoffService>(
         KbContext{*store, *keyring, clock, kb_config, crawl_config}, live_events, nullptr);
     chat =

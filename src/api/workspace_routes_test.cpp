@@ -34,7 +34,7 @@ class WorkspaceRoutesTest : public ::testing::Test {
     server_ = std::make_unique<Server>(
         config_, api_.router, api_.metrics, log_, false,
         make_authenticator({*api_.accounts, *api_.keys, *api_.store, api_.auth.public_url,
-                            tenant_params(api_.kb->bots, *api_.chat)}));
+                            tenant_params(api_.kb->bots, api_.kb->search, *api_.chat)}));
     auto port = server_->listen();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
@@ -319,6 +319,30 @@ TEST_F(WorkspaceRoutesTest, OnlyTheOwnerDeletesAndOnlyTheOperatorListsAll) {
   EXPECT_EQ(call(alice_, "DELETE", "/api/v1/workspaces/" + ws_a_).status, 204);
   EXPECT_EQ(call(alice_, "GET", "/api/v1/workspaces/" + ws_a_).status, 404);
   EXPECT_FALSE(api_.keyring->has_key(ws_a_));
+}
+
+// A bot's loaded index holds its chunks' texts in memory: deleting the workspace lets them
+// go at once, not at the next eviction, and leaves other workspaces' bots loaded.
+TEST_F(WorkspaceRoutesTest, DeletingAWorkspaceDropsItsBotsFromMemory) {
+  auto bot_in = [&](const Caller& who, const std::string& ws) {
+    auto made = call(who, "POST", "/api/v1/workspaces/" + ws + "/bots",
+                     R"({"name":"Support","language":"en"})");
+    EXPECT_EQ(made.status, 201) << made.body;
+    const std::string id(json_of(made).at("id").as_string());
+    EXPECT_EQ(call(who, "POST", "/api/v1/bots/" + id + "/search", R"({"query":"hello"})").status,
+              200);
+    return id;
+  };
+  const std::string bot_a = bot_in(alice_, ws_a_);
+  const std::string bot_b = bot_in(bob_, ws_b_);
+  ASSERT_EQ(api_.kb->search.loaded_bots(), 2u);
+
+  EXPECT_EQ(call(alice_, "DELETE", "/api/v1/workspaces/" + ws_a_).status, 204);
+  EXPECT_EQ(api_.kb->search.loaded_bots(), 1u);
+  EXPECT_FALSE(api_.kb->search.loaded_workspace(bot_a));
+  EXPECT_EQ(api_.kb->search.loaded_workspace(bot_b), ws_b_);
+  EXPECT_EQ(call(alice_, "POST", "/api/v1/bots/" + bot_a + "/search", R"({"query":"hello"})").status,
+            404);
 }
 
 // Every route of workspace A, called with workspace B's session and B's admin key: each

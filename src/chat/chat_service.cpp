@@ -1,5 +1,7 @@
 #include "chat/chat_service.h"
 
+#include <future>
+
 #include "answer/follow_up.h"
 #include "chat/handoff_phrases.h"
 #include "chat/message_codec.h"
@@ -129,9 +131,11 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   if (input.conversation_id && !is_valid_id(*input.conversation_id, "cnv")) {
     return no_conversation();
   }
-  auto bot = read_bot(ctx_, workspace_id, bot_id);
-  if (!bot) return bot.error();
-  if (!*bot) return no_bot();
+  // The bot as its search index holds it: no read and no opening per turn.
+  auto loaded = search_.bot(workspace_id, bot_id);
+  if (!loaded) return loaded.error();
+  const BotRow& bot = (*loaded)->row;
+  const BotSettings& settings = (*loaded)->settings;
 
   const int64_t now = ctx_.clock.now_ms();
   ConversationRow conversation;
@@ -181,26 +185,33 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
                       "this conversation is closed: start a new one (no conversation_id)");
   }
 
-  auto settings = open_bot_settings(ctx_.keyring, **bot);
-  if (!settings) return settings.error();
-  std::vector<std::string> languages = settings->languages;
-  languages.push_back((*bot)->language);
+  std::vector<std::string> languages = settings.languages;
+  languages.push_back(bot.language);
   // A visitor who asks for a person gets one: the bot says so and steps aside.
   const bool wants_human =
       !human_owns(conversation.state) && asks_for_human(input.message, languages);
+  const std::string owner = visitor_key_owner(workspace_id, conversation.visitor_id);
+  // A new visitor's key costs an fsync of the keyring: a generative bot's is made while the
+  // model writes, not after it.
+  std::future<Status> visitor_key;
+  if (is_new && !wants_human && settings.answer_mode == "generative") {
+    visitor_key = std::async(std::launch::async, [&] { return ctx_.keyring.ensure_key(owner); });
+  }
   std::optional<Answer> answer;
   if (wants_human) {
     answer = Answer{};
-    answer->text = settings->handoff_message;
+    answer->text = settings.handoff_message;
   } else if (!human_owns(conversation.state)) {
-    auto answered = this->answer(workspace_id, **bot, *settings, input.message, history, on_delta);
+    auto answered = this->answer(workspace_id, bot, settings, input.message, history, on_delta);
     if (!answered) return answered.error();
     answer = std::move(*answered);
   }
 
   // Sealed before the write: a new visitor's key costs an fsync of the keyring, which must
   // not hold up the writer.
-  const std::string owner = visitor_key_owner(workspace_id, conversation.visitor_id);
+  if (visitor_key.valid()) {
+    if (Status made = visitor_key.get(); !made) return made.error();
+  }
   MessageRow asked = message_row(conversation, new_id("msg", ctx_.clock), "visitor", now);
   if (Status s = seal_message(ctx_.keyring, owner, asked, input.message, nullptr); !s) {
     return s.error();
@@ -221,9 +232,7 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   Status wrote = ctx_.store.db().write([&](Tx& tx) -> Status {
     count = 0;
     state = conversation.state;
-    if (is_new) {
-      if (Status s = insert_conversation(tx, conversation); !s) return s;
-    } else {
+    if (!is_new) {
       // The state again, inside the write: an agent may have taken the conversation since.
       auto current = find_conversation(tx, workspace_id, conversation.id);
       if (!current) return current.error();
@@ -236,13 +245,21 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
       state = (*current)->state;
     }
     bot_spoke = answer && !human_owns(state);
-    if (bot_spoke && wants_human) {
+    const bool hands_over = bot_spoke && wants_human;
+    if (hands_over) state = kStateWaitingForHuman;
+    const int added = bot_spoke ? 2 : 1;
+    if (is_new) {
+      // Inserted as it ends the turn: no update after the messages.
+      ConversationRow row = conversation;
+      row.state = state;
+      row.message_count = added;
+      if (Status s = insert_conversation(tx, row); !s) return s;
+    } else if (hands_over) {
       if (Status s =
               set_conversation_state(tx, conversation.id, kStateWaitingForHuman, std::nullopt, now);
           !s) {
         return s;
       }
-      state = kStateWaitingForHuman;
     }
     MessageRow visitor_row = asked;
     visitor_row.seq = count + 1;
@@ -252,7 +269,7 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
       bot_row.seq = count + 2;
       if (Status s = insert_message(tx, bot_row); !s) return s;
     }
-    return touch_conversation(tx, conversation.id, bot_spoke ? 2 : 1, now);
+    return is_new ? ok_status() : touch_conversation(tx, conversation.id, added, now);
   });
   if (!wrote) return wrote.error();
 
@@ -272,7 +289,7 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
                   answer->fallback, now};
   if (wants_human && handoff_) handoff_->announce_request(conversation);
   reply.offer_human = answer->offer_human;
-  auto lead_form = lead_form_offered(conversation, *settings, answer->fallback, wants_human);
+  auto lead_form = lead_form_offered(conversation, settings, answer->fallback, wants_human);
   if (!lead_form) return lead_form.error();
   reply.offer_lead_form = *lead_form;
   return reply;

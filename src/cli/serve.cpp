@@ -64,6 +64,7 @@ int run_serve(const Config& config) {
   WorkspaceService workspaces(accounts_context);
   KnowledgeBase kb({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl},
                    sandboxed_extractor("/proc/self/exe", config.kb), *rt.log);
+  workspaces.on_removed([&kb](const std::string& id) { kb.search.workspace_removed(id); });
   LiveEvents live_events;
   // A visitor waits and no agent has the inbox open: the agents hear of it by mail (ids
   // only, no message text).
@@ -114,7 +115,7 @@ int run_serve(const Config& config) {
 
   Server server(config.server, router, metrics, *rt.log, config.log.access,
                 make_authenticator({accounts, keys, *rt.store, config.auth.public_url,
-                                    tenant_params(kb.bots, chat)}));
+                                    tenant_params(kb.bots, kb.search, chat)}));
   server_ptr = &server;
   auto port = server.listen();
   if (!port) {

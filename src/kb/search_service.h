@@ -3,8 +3,9 @@
 // used when the indexes together pass the configured memory cap (rebuilt on next use).
 // A bot with an embeddings endpoint also gets a VectorIndex of its chunks' cached vectors,
 // and its searches fuse BM25 with the query's nearest chunks by reciprocal rank fusion.
-// Hits come back with their text and source for citations. Called by the search route and
-// (later) the answerers.
+// Hits come back with their text and source for citations, from memory: a loaded bot holds
+// its chunks' opened texts and sources, and its row and settings, which the chat reads
+// too (kb/bot_index.h). Called by the search route and the chat.
 #pragma once
 
 #include <list>
@@ -16,11 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "kb/bot_settings.h"
 #include "kb/chunk_embedder.h"
 #include "kb/kb_context.h"
 #include "kb/query_vector_cache.h"
 #include "search/search_index.h"
 #include "search/vector_index.h"
+#include "store/bots_repo.h"
 
 namespace parley {
 
@@ -60,10 +63,23 @@ struct HitNeighbours {
   std::vector<NeighbourChunk> after;
 };
 
+struct OpenedChunk;
+
+// A bot's row and opened settings, as its loaded index was built from them.
+struct LoadedBot {
+  BotRow row;
+  BotSettings settings;
+};
+
 class SearchService {
  public:
   SearchService(KbContext context, size_t memory_cap_bytes, ChunkEmbedder& embedder)
       : ctx_(context), memory_cap_bytes_(memory_cap_bytes), embedder_(embedder) {}
+
+  // The bot as loaded for search: read and opened once, kept until it changes. not_found
+  // for an unknown bot or another workspace's.
+  Result<std::shared_ptr<const LoadedBot>> bot(std::string_view workspace_id,
+                                               std::string_view bot_id);
 
   // limit 1-100; an empty query answers no results.
   Result<std::vector<SearchResult>> search(std::string_view workspace_id, std::string_view bot_id,
@@ -77,10 +93,15 @@ class SearchService {
                                                 size_t each_side);
 
   // Keep loaded indexes current: a source was (re)processed, or deleted; a bot deleted (or
-  // its settings changed: its index is dropped and rebuilt with them at the next search).
+  // its settings changed: its index is dropped and rebuilt with them at the next search);
+  // a workspace deleted (its bots' indexes and texts dropped).
   void source_changed(const std::string& bot_id, const std::string& source_id);
   void source_removed(const std::string& bot_id, const std::string& source_id);
   void bot_removed(const std::string& bot_id);
+  void workspace_removed(const std::string& workspace_id);
+
+  // The workspace of a loaded bot, without a read; nothing when it is not loaded.
+  std::optional<std::string> loaded_workspace(const std::string& bot_id);
 
   size_t memory_bytes() const;
   // Prometheus text: each loaded bot's index size, the total and the cap.
@@ -93,6 +114,10 @@ class SearchService {
   struct BotIndex;
   std::shared_ptr<BotIndex> loaded(const std::string& bot_id);
   Result<std::shared_ptr<BotIndex>> load(std::string_view workspace_id, const std::string& bot_id);
+  // load() for this workspace's caller, marked most recently used.
+  Result<std::shared_ptr<BotIndex>> find(std::string_view workspace_id, std::string_view bot_id);
+  Result<std::map<std::string, SearchResultSource>> sources_of(
+      const BotIndex& entry, const std::string& bot_id, const std::vector<OpenedChunk>& page);
   Status fill(BotIndex& index, const std::string& bot_id, const std::string& source_id,
               bool embed_missing);
   void evict_over_cap(const std::string& keep_bot_id);
@@ -105,9 +130,10 @@ class SearchService {
   size_t memory_cap_bytes_;
   ChunkEmbedder& embedder_;
   QueryVectorCache query_vectors_;
-  mutable std::mutex mutex_;  // guards the two members below
+  mutable std::mutex mutex_;  // guards the three members below
   std::map<std::string, std::shared_ptr<BotIndex>> indexes_;
   std::list<std::string> recent_;  // most recently used first
+  uint64_t drops_ = 0;  // bots dropped so far: a load that saw a drop does not publish
 };
 
 }  // namespace parley

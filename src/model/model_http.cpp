@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace parley {
 namespace {
@@ -91,6 +92,40 @@ std::string join_url(const std::string& base, std::string_view path) {
 }
 
 using CurlPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+
+// Idle libcurl handles, kept with their open connections: the next call to the same
+// endpoint reuses one (no TCP or TLS handshake when the endpoint keeps connections
+// alive). Each call takes a handle of its own; at most kIdleHandles are kept.
+class HandlePool {
+ public:
+  CurlPtr take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        CurlPtr handle = std::move(idle_.back());
+        idle_.pop_back();
+        return handle;
+      }
+    }
+    return CurlPtr(curl_easy_init(), curl_easy_cleanup);
+  }
+  void give_back(CurlPtr handle) {
+    if (!handle) return;
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kIdleHandles) idle_.push_back(std::move(handle));
+  }
+
+ private:
+  static constexpr size_t kIdleHandles = 32;
+  std::mutex mutex_;
+  std::vector<CurlPtr> idle_;
+};
+
+HandlePool& handle_pool() {
+  static HandlePool* pool = new HandlePool;  // never destroyed: calls may outlive statics
+  return *pool;
+}
+
 using HeadersPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 HeadersPtr request_headers(const ModelEndpoint& endpoint, const char* accept) {
@@ -157,8 +192,12 @@ Status ModelHttp::post(std::string_view path, const std::string& json_body,
                        const PostHooks& hooks) const {
   init_curl_once();
   const std::string url = join_url(endpoint_.base_url, path);
-  CurlPtr curl(curl_easy_init(), curl_easy_cleanup);
+  CurlPtr curl = handle_pool().take();
   if (!curl) return make_error(ErrorCode::internal, "model endpoint: cannot start libcurl");
+  struct GiveBack {
+    CurlPtr& handle;
+    ~GiveBack() { handle_pool().give_back(std::move(handle)); }
+  } give_back{curl};
   HeadersPtr headers = request_headers(endpoint_, hooks.accept);
   const int attempts = std::max(1, policy_.max_attempts);
   std::string last_failure;

@@ -117,6 +117,38 @@ TEST_F(Chat, AnswersWithCitationsAndKeepsTheTranscript) {
   EXPECT_TRUE(fallback.at("citations").as_array().empty());
 }
 
+// The bot answers from what its loaded index holds in memory: a settings change, a source
+// deleted or added reach the very next answer.
+TEST_F(Chat, AnswersFollowTheBotsSettingsAndSourcesAsTheyChange) {
+  auto cited_sources = [&](const std::string& question) {
+    auto asked = chat({{"message", question}});
+    EXPECT_EQ(asked.status, 200) << asked.body;
+    const json::value reply = parse_json(asked.body);
+    std::vector<std::string> ids;
+    for (const auto& citation : reply.at("message").at("citations").as_array()) {
+      ids.push_back(text_of(citation.at("source"), "id"));
+    }
+    return ids;
+  };
+  const std::string shipping_question = "How many days does shipping take?";
+  EXPECT_EQ(cited_sources(shipping_question), std::vector<std::string>{shipping_});
+
+  auto patched = call("PATCH", "/api/v1/bots/" + bot_,
+                      R"({"settings":{"fallback_message":"Please write to help@example.com."}})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  auto unknown = chat({{"message", "Who painted the Mona Lisa?"}});
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  EXPECT_EQ(text_of(parse_json(unknown.body).at("message"), "text"),
+            "Please write to help@example.com.");
+
+  ASSERT_EQ(call("DELETE", "/api/v1/bots/" + bot_ + "/sources/" + shipping_).status, 204);
+  for (const std::string& id : cited_sources(shipping_question)) EXPECT_NE(id, shipping_);
+
+  const std::string delivery =
+      add_text(bot_, "Delivery", "Shipping takes 3 business days within Europe since March.");
+  EXPECT_EQ(cited_sources(shipping_question), std::vector<std::string>{delivery});
+}
+
 TEST_F(Chat, StreamsTheAnswerAsServerSentEvents) {
   auto streamed = chat({{"message", "Which countries do you ship to?"}, {"stream", true}});
   ASSERT_EQ(streamed.status, 200) << streamed.body;
