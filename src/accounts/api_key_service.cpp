@@ -133,8 +133,8 @@ Result<ApiKeyRow> ApiKeyService::authenticate(std::string_view secret) {
   if (from_memory) {
     key = known.key;
   } else {
-    auto found = read_one(ctx_.store.db(),
-                          [&](Tx& tx) { return find_api_key_by_secret_hash(tx, hash); });
+    auto found =
+        read_one(ctx_.store.db(), [&](Tx& tx) { return find_api_key_by_secret_hash(tx, hash); });
     if (!found) return found.error();
     key = std::move(*found);
   }

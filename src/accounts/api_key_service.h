@@ -52,7 +52,7 @@ class ApiKeyService {
   void remember(const std::string& hash, Remembered key);
 
   AccountsContext ctx_;
-  std::mutex mutex_;  // guards the two members below
+  std::mutex mutex_;                                        // guards the two members below
   std::unordered_map<std::string, Remembered> remembered_;  // by secret hash
   uint64_t revocations_ = 0;
 };

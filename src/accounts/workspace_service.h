@@ -90,8 +90,7 @@ class WorkspaceService {
   // Queues one mail to each member of at least `min_role` (workspace_mail.cpp): how agents
   // hear of a visitor waiting when none is online. `kind` names the mail in logs.
   Status mail_members(std::string_view workspace_id, std::string_view min_role,
-                      const std::string& subject, const std::string& body,
-                      const std::string& kind);
+                      const std::string& subject, const std::string& body, const std::string& kind);
   Result<MemberView> change_role(std::string_view workspace_id, const Actor& actor,
                                  std::string_view target_user_id, std::string_view new_role);
   // Removing oneself is leaving.

@@ -11,8 +11,8 @@
 
 #include "accounts/account_service.h"
 #include "accounts/api_key_service.h"
-#include "http/server.h"
 #include "chat/chat_service.h"
+#include "http/server.h"
 #include "kb/bot_service.h"
 
 namespace parley {

@@ -47,7 +47,8 @@ TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
     // A route that names a workspace, or an object a workspace owns, is a member route;
     // and a member route names one, or the authenticator could not find its workspace.
     bool names_tenant = route.pattern.find("{ws_id}") != std::string::npos;
-    for (const TenantParam& tenant : tenant_params(router.kb->bots, router.kb->search, *router.chat)) {
+    for (const TenantParam& tenant :
+         tenant_params(router.kb->bots, router.kb->search, *router.chat)) {
       names_tenant |= route.pattern.find("{" + tenant.param + "}") != std::string::npos;
     }
     if (names_tenant) {

@@ -341,8 +341,9 @@ TEST_F(WorkspaceRoutesTest, DeletingAWorkspaceDropsItsBotsFromMemory) {
   EXPECT_EQ(api_.kb->search.loaded_bots(), 1u);
   EXPECT_FALSE(api_.kb->search.loaded_workspace(bot_a));
   EXPECT_EQ(api_.kb->search.loaded_workspace(bot_b), ws_b_);
-  EXPECT_EQ(call(alice_, "POST", "/api/v1/bots/" + bot_a + "/search", R"({"query":"hello"})").status,
-            404);
+  EXPECT_EQ(
+      call(alice_, "POST", "/api/v1/bots/" + bot_a + "/search", R"({"query":"hello"})").status,
+      404);
 }
 
 // Every route of workspace A, called with workspace B's session and B's admin key: each
@@ -366,9 +367,12 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
       ws_a_, a_bot->id, {a_conversation->conversation_id, {{"email", "ada@example.com"}}, true});
   ASSERT_TRUE(a_lead.ok()) << a_lead.error().message;
   const std::map<std::string, std::string> a_ids = {
-      {"{ws_id}", ws_a_},          {"{user_id}", alice_id_},
-      {"{key_id}", a_key->key.id}, {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
-      {"{bot_id}", a_bot->id},     {"{source_id}", a_source->id},
+      {"{ws_id}", ws_a_},
+      {"{user_id}", alice_id_},
+      {"{key_id}", a_key->key.id},
+      {"{invitation_id}", "inv_01JD3Z8Q4K5M6N7P8R9S0T1V2W"},
+      {"{bot_id}", a_bot->id},
+      {"{source_id}", a_source->id},
       {"{conversation_id}", a_conversation->conversation_id},
       {"{message_id}", a_conversation->message->id}};
   int swept = 0;
@@ -428,7 +432,7 @@ TEST_F(WorkspaceRoutesTest, WorkspaceBSeesNoneOfWorkspaceAsRoutes) {
   EXPECT_TRUE(api_.kb->sources.get(ws_a_, a_bot->id, a_source->id).ok());
   auto a_transcript = api_.transcripts->get(ws_a_, a_conversation->conversation_id);
   ASSERT_TRUE(a_transcript.ok());
-  EXPECT_EQ(a_transcript->messages.size(), 2u);  // B's calls added nothing
+  EXPECT_EQ(a_transcript->messages.size(), 2u);      // B's calls added nothing
   EXPECT_FALSE(a_transcript->messages[1].feedback);  // nor rated A's answer
   auto a_leads = api_.leads->list(ws_a_, a_bot->id, "", "", 10);
   ASSERT_TRUE(a_leads.ok());

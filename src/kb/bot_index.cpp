@@ -104,8 +104,8 @@ HitNeighbours SearchService::BotIndex::neighbours_of(const SearchResult& result,
     out.before.push_back({order[k - 1], k - 1, chunks.at(order[k - 1]).body.text});
   }
   std::reverse(out.before.begin(), out.before.end());
-  for (size_t k = out.position + 1; k < order.size() && k - out.position <= each_side && reads_on(k);
-       ++k) {
+  for (size_t k = out.position + 1;
+       k < order.size() && k - out.position <= each_side && reads_on(k); ++k) {
     out.after.push_back({order[k], k, chunks.at(order[k]).body.text});
   }
   return out;

@@ -25,7 +25,7 @@
 namespace parley {
 
 struct SearchService::BotIndex {
-  LoadedBot bot;  // as the index was built from it
+  LoadedBot bot;           // as the index was built from it
   std::shared_mutex lock;  // shared for searches, exclusive for changes
   std::unique_ptr<SearchIndex> index;
   std::map<std::string, std::vector<std::string>> chunks_by_source;  // in document order

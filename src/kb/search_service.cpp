@@ -61,7 +61,8 @@ Status SearchService::add_vectors(BotIndex& entry,
   for (const auto& [chunk_id, item] : chunks) items.push_back(item);
   HttpPolicy policy = embedder_.ingest_policy();
   policy.max_attempts = 1;
-  auto got = embedder_.vectors(entry.bot.row.workspace_id, *entry.embeddings, items, embed_missing, policy);
+  auto got = embedder_.vectors(entry.bot.row.workspace_id, *entry.embeddings, items, embed_missing,
+                               policy);
   if (!got) return got.error();
   for (const auto& [chunk_id, item] : chunks) {
     auto vector = got->by_hash.find(item.text_hash);
@@ -278,7 +279,8 @@ Result<std::vector<HitNeighbours>> SearchService::neighbours(
   auto entry = find(workspace_id, bot_id);
   if (!entry) return entry.error();
   std::shared_lock reading((*entry)->lock);
-  for (size_t i = 0; i < results.size(); ++i) out[i] = (*entry)->neighbours_of(results[i], each_side);
+  for (size_t i = 0; i < results.size(); ++i)
+    out[i] = (*entry)->neighbours_of(results[i], each_side);
   return out;
 }
 
@@ -346,13 +348,15 @@ void SearchService::render_metrics(std::string& out) const {
     out += "parley_search_index_bytes{bot_id=\"" + bot_id + "\"} " +
            std::to_string(bytes_of(*entry)) + "\n";
   }
-  out += "# HELP parley_search_memory_bytes Memory held by every loaded search index.\n"
-         "# TYPE parley_search_memory_bytes gauge\nparley_search_memory_bytes " +
-         std::to_string(total) + "\n";
-  out += "# HELP parley_search_memory_cap_bytes Loaded indexes past this size are evicted, "
-         "least recently used first (kb.search_memory_mb).\n"
-         "# TYPE parley_search_memory_cap_bytes gauge\nparley_search_memory_cap_bytes " +
-         std::to_string(memory_cap_bytes_) + "\n";
+  out +=
+      "# HELP parley_search_memory_bytes Memory held by every loaded search index.\n"
+      "# TYPE parley_search_memory_bytes gauge\nparley_search_memory_bytes " +
+      std::to_string(total) + "\n";
+  out +=
+      "# HELP parley_search_memory_cap_bytes Loaded indexes past this size are evicted, "
+      "least recently used first (kb.search_memory_mb).\n"
+      "# TYPE parley_search_memory_cap_bytes gauge\nparley_search_memory_cap_bytes " +
+      std::to_string(memory_cap_bytes_) + "\n";
 }
 
 std::optional<std::string> SearchService::loaded_workspace(const std::string& bot_id) {

@@ -133,7 +133,7 @@ class SearchService {
   mutable std::mutex mutex_;  // guards the three members below
   std::map<std::string, std::shared_ptr<BotIndex>> indexes_;
   std::list<std::string> recent_;  // most recently used first
-  uint64_t drops_ = 0;  // bots dropped so far: a load that saw a drop does not publish
+  uint64_t drops_ = 0;             // bots dropped so far: a load that saw a drop does not publish
 };
 
 }  // namespace parley
