@@ -17,6 +17,10 @@ namespace {
 
 Error no_conversation() { return make_error(ErrorCode::not_found, "no such conversation"); }
 Error no_bot() { return make_error(ErrorCode::not_found, "no such bot"); }
+Error closed_conversation() {
+  return make_error(ErrorCode::conflict,
+                    "this conversation is closed: start a new one (no conversation_id)");
+}
 
 Status check_input(const ChatInput& input, const ChatOptions& options) {
   if (input.message.empty() || is_blank(input.message)) {
@@ -124,6 +128,104 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& 
   return std::move(*generated);
 }
 
+Result<ChatService::OpenConversation> ChatService::open_conversation(std::string_view workspace_id,
+                                                                     std::string_view bot_id,
+                                                                     const ChatInput& input,
+                                                                     int64_t now) {
+  OpenConversation open;
+  open.is_new = !input.conversation_id;
+  if (open.is_new) {
+    const size_t keep =
+        std::min(input.history.size(), static_cast<size_t>(options_.history_messages));
+    open.history.assign(input.history.end() - static_cast<std::ptrdiff_t>(keep),
+                        input.history.end());
+    open.row = {new_id("cnv", ctx_.clock),
+                std::string(workspace_id),
+                std::string(bot_id),
+                input.visitor_id.value_or(new_id("vis", ctx_.clock)),
+                std::string(kStateOpen),
+                0,
+                now,
+                now,
+                std::nullopt};
+    return open;
+  }
+  // The conversation and its recent messages (the follow-up's context) in one read.
+  std::optional<ConversationRow> found;
+  std::vector<MessageRow> recent;
+  Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
+    auto row = find_conversation(tx, workspace_id, *input.conversation_id);
+    if (!row) return row.error();
+    found = std::move(*row);
+    recent.clear();
+    if (!found || human_owns(found->state)) return ok_status();
+    auto messages = recent_messages(tx, found->id, options_.history_messages);
+    if (!messages) return messages.error();
+    recent = std::move(*messages);
+    return ok_status();
+  });
+  if (!read) return read.error();
+  // Another bot's conversation is as unknown here as another workspace's.
+  if (!found || found->bot_id != bot_id) return no_conversation();
+  if (input.visitor_id && *input.visitor_id != found->visitor_id) return no_conversation();
+  if (found->state == kStateClosed) return closed_conversation();
+  open.row = std::move(*found);
+  if (!human_owns(open.row.state)) {
+    auto turns = history_of(open.row, recent);
+    if (!turns) return turns.error();
+    open.history = std::move(*turns);
+  }
+  return open;
+}
+
+Result<ChatService::StoredTurn> ChatService::store_turn(const OpenConversation& open,
+                                                        const MessageRow& asked,
+                                                        const MessageRow* answered,
+                                                        bool wants_human, int64_t now) {
+  const ConversationRow& conversation = open.row;
+  StoredTurn stored;
+  Status wrote = ctx_.store.db().write([&](Tx& tx) -> Status {
+    stored = {conversation.state, false, 0};
+    if (!open.is_new) {
+      // The state again, inside the write: an agent may have taken the conversation since.
+      auto current = find_conversation(tx, conversation.workspace_id, conversation.id);
+      if (!current) return current.error();
+      if (!*current) return no_conversation();
+      if ((*current)->state == kStateClosed) return closed_conversation();
+      stored.messages_before = (*current)->message_count;
+      stored.state = (*current)->state;
+    }
+    stored.bot_spoke = answered && !human_owns(stored.state);
+    const bool hands_over = stored.bot_spoke && wants_human;
+    if (hands_over) stored.state = kStateWaitingForHuman;
+    const int added = stored.bot_spoke ? 2 : 1;
+    if (open.is_new) {
+      // Inserted as it ends the turn: no update after the messages.
+      ConversationRow row = conversation;
+      row.state = stored.state;
+      row.message_count = added;
+      if (Status s = insert_conversation(tx, row); !s) return s;
+    } else if (hands_over) {
+      if (Status s =
+              set_conversation_state(tx, conversation.id, kStateWaitingForHuman, std::nullopt, now);
+          !s) {
+        return s;
+      }
+    }
+    MessageRow visitor_row = asked;
+    visitor_row.seq = stored.messages_before + 1;
+    if (Status s = insert_message(tx, visitor_row); !s) return s;
+    if (stored.bot_spoke) {
+      MessageRow bot_row = *answered;
+      bot_row.seq = stored.messages_before + 2;
+      if (Status s = insert_message(tx, bot_row); !s) return s;
+    }
+    return open.is_new ? ok_status() : touch_conversation(tx, conversation.id, added, now);
+  });
+  if (!wrote) return wrote.error();
+  return stored;
+}
+
 Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_view bot_id,
                                     const ChatInput& input, const DeltaFn& on_delta) {
   if (Status s = check_input(input, options_); !s) return s.error();
@@ -136,54 +238,10 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   if (!loaded) return loaded.error();
   const BotRow& bot = (*loaded)->row;
   const BotSettings& settings = (*loaded)->settings;
-
   const int64_t now = ctx_.clock.now_ms();
-  ConversationRow conversation;
-  const bool is_new = !input.conversation_id;
-  std::vector<Turn> history;
-  if (is_new) {
-    const size_t keep =
-        std::min(input.history.size(), static_cast<size_t>(options_.history_messages));
-    history.assign(input.history.end() - static_cast<std::ptrdiff_t>(keep), input.history.end());
-    conversation = {new_id("cnv", ctx_.clock),
-                    std::string(workspace_id),
-                    std::string(bot_id),
-                    input.visitor_id.value_or(new_id("vis", ctx_.clock)),
-                    std::string(kStateOpen),
-                    0,
-                    now,
-                    now,
-                    std::nullopt};
-  } else {
-    // The conversation and its recent messages (the follow-up's context) in one read.
-    std::optional<ConversationRow> found;
-    std::vector<MessageRow> recent;
-    Status read = ctx_.store.db().read([&](Tx& tx) -> Status {
-      auto row = find_conversation(tx, workspace_id, *input.conversation_id);
-      if (!row) return row.error();
-      found = std::move(*row);
-      recent.clear();
-      if (!found || human_owns(found->state)) return ok_status();
-      auto messages = recent_messages(tx, found->id, options_.history_messages);
-      if (!messages) return messages.error();
-      recent = std::move(*messages);
-      return ok_status();
-    });
-    if (!read) return read.error();
-    // Another bot's conversation is as unknown here as another workspace's.
-    if (!found || found->bot_id != bot_id) return no_conversation();
-    if (input.visitor_id && *input.visitor_id != found->visitor_id) return no_conversation();
-    conversation = std::move(*found);
-    if (!human_owns(conversation.state)) {
-      auto turns = history_of(conversation, recent);
-      if (!turns) return turns.error();
-      history = std::move(*turns);
-    }
-  }
-  if (conversation.state == kStateClosed) {
-    return make_error(ErrorCode::conflict,
-                      "this conversation is closed: start a new one (no conversation_id)");
-  }
+  auto open = open_conversation(workspace_id, bot_id, input, now);
+  if (!open) return open.error();
+  ConversationRow& conversation = open->row;
 
   std::vector<std::string> languages = settings.languages;
   languages.push_back(bot.language);
@@ -194,7 +252,7 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   // A new visitor's key costs an fsync of the keyring: a generative bot's is made while the
   // model writes, not after it.
   std::future<Status> visitor_key;
-  if (is_new && !wants_human && settings.answer_mode == "generative") {
+  if (open->is_new && !wants_human && settings.answer_mode == "generative") {
     visitor_key = std::async(std::launch::async, [&] { return ctx_.keyring.ensure_key(owner); });
   }
   std::optional<Answer> answer;
@@ -202,7 +260,8 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
     answer = Answer{};
     answer->text = settings.handoff_message;
   } else if (!human_owns(conversation.state)) {
-    auto answered = this->answer(workspace_id, bot, settings, input.message, history, on_delta);
+    auto answered =
+        this->answer(workspace_id, bot, settings, input.message, open->history, on_delta);
     if (!answered) return answered.error();
     answer = std::move(*answered);
   }
@@ -225,58 +284,13 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
       return s.error();
     }
   }
+  auto stored = store_turn(*open, asked, answer ? &answered : nullptr, wants_human, now);
+  if (!stored) return stored.error();
 
-  std::string state;
-  bool bot_spoke = false;
-  int64_t count = 0;  // messages before this turn
-  Status wrote = ctx_.store.db().write([&](Tx& tx) -> Status {
-    count = 0;
-    state = conversation.state;
-    if (!is_new) {
-      // The state again, inside the write: an agent may have taken the conversation since.
-      auto current = find_conversation(tx, workspace_id, conversation.id);
-      if (!current) return current.error();
-      if (!*current) return no_conversation();
-      if ((*current)->state == kStateClosed) {
-        return make_error(ErrorCode::conflict,
-                          "this conversation is closed: start a new one (no conversation_id)");
-      }
-      count = (*current)->message_count;
-      state = (*current)->state;
-    }
-    bot_spoke = answer && !human_owns(state);
-    const bool hands_over = bot_spoke && wants_human;
-    if (hands_over) state = kStateWaitingForHuman;
-    const int added = bot_spoke ? 2 : 1;
-    if (is_new) {
-      // Inserted as it ends the turn: no update after the messages.
-      ConversationRow row = conversation;
-      row.state = state;
-      row.message_count = added;
-      if (Status s = insert_conversation(tx, row); !s) return s;
-    } else if (hands_over) {
-      if (Status s =
-              set_conversation_state(tx, conversation.id, kStateWaitingForHuman, std::nullopt, now);
-          !s) {
-        return s;
-      }
-    }
-    MessageRow visitor_row = asked;
-    visitor_row.seq = count + 1;
-    if (Status s = insert_message(tx, visitor_row); !s) return s;
-    if (bot_spoke) {
-      MessageRow bot_row = answered;
-      bot_row.seq = count + 2;
-      if (Status s = insert_message(tx, bot_row); !s) return s;
-    }
-    return is_new ? ok_status() : touch_conversation(tx, conversation.id, added, now);
-  });
-  if (!wrote) return wrote.error();
-
-  conversation.state = state;
-  conversation.message_count = count + (bot_spoke ? 2 : 1);
-  ChatReply reply{conversation.id, conversation.visitor_id, state, std::nullopt};
-  if (!bot_spoke) {
+  conversation.state = stored->state;
+  conversation.message_count = stored->messages_before + (stored->bot_spoke ? 2 : 1);
+  ChatReply reply{conversation.id, conversation.visitor_id, stored->state, std::nullopt};
+  if (!stored->bot_spoke) {
     // A human owns the conversation: the agents see the message live.
     if (handoff_) {
       handoff_->announce_visitor_message(

@@ -72,6 +72,26 @@ class ChatService {
     std::unique_ptr<ExtractiveAnswerer> answerer;
   };
   const LanguageTools& tools_for(const std::string& language);
+  // The conversation a turn goes to: a new one (with the caller's history, trimmed), or the
+  // visitor's own, read with its recent messages opened as history. not_found for another
+  // bot's or visitor's, conflict for a closed one.
+  struct OpenConversation {
+    ConversationRow row;
+    bool is_new = false;
+    std::vector<Turn> history;
+  };
+  Result<OpenConversation> open_conversation(std::string_view workspace_id, std::string_view bot_id,
+                                             const ChatInput& input, int64_t now);
+  // The visitor's message and the bot's (`answered`, null when it has none) in one write,
+  // with the state read again inside it: when a human took the conversation meanwhile the
+  // bot's message is not stored.
+  struct StoredTurn {
+    std::string state;
+    bool bot_spoke = false;
+    int64_t messages_before = 0;
+  };
+  Result<StoredTurn> store_turn(const OpenConversation& open, const MessageRow& asked,
+                                const MessageRow* answered, bool wants_human, int64_t now);
   Result<Answer> answer(std::string_view workspace_id, const BotRow& bot,
                         const BotSettings& settings, const std::string& question,
                         const std::vector<Turn>& history, const DeltaFn& on_delta);

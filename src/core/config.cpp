@@ -7,6 +7,8 @@
 #include <charconv>
 #include <functional>
 
+#include "core/client_address.h"
+
 extern char** environ;
 
 namespace parley {
@@ -216,6 +218,12 @@ const std::vector<KeyDef>& key_defs() {
     d.push_back(make_int(
         "server.drain_timeout_ms", [](Config & c) -> auto& { return c.server.drain_timeout_ms; }, 0,
         kMaxInt));
+    d.push_back(make_string(
+        "server.trusted_proxies", [](Config & c) -> auto& { return c.server.trusted_proxies; },
+        [](const std::string& list) -> Status {
+          auto parsed = TrustedProxies::parse(list);
+          return parsed ? ok_status() : Status(parsed.error());
+        }));
     d.push_back(make_path(
         "storage.data_dir", [](Config & c) -> auto& { return c.storage.data_dir; }));
     d.push_back(make_string(

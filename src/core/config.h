@@ -24,6 +24,9 @@ struct ServerConfig {
   int read_timeout_ms = 15000;   // a started request must arrive whole within this
   int idle_timeout_ms = 60000;   // a keep-alive connection with no request is closed after this
   int drain_timeout_ms = 10000;  // at shutdown, in-flight requests get this long
+  // Reverse proxies whose X-Forwarded-For is believed (core/client_address.h): addresses or
+  // CIDR ranges, comma-separated; empty: the connection's peer is the client.
+  std::string trusted_proxies;
 };
 
 struct StorageConfig {

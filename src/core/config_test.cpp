@@ -99,6 +99,19 @@ TEST(Config, PrivacyPolicyVersionIsALabelRecordedWithConsents) {
   }
 }
 
+TEST(Config, TrustedProxiesAreAddressesOrRanges) {
+  ConfigSources sources;
+  sources.env = {{"PARLEY_SERVER_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}};
+  auto config = load_config(sources);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->server.trusted_proxies, "10.0.0.0/8, ::1");
+  sources.env = {{"PARLEY_SERVER_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"}};
+  config = load_config(sources);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("server.trusted_proxies"), std::string::npos);
+  EXPECT_NE(config.error().message.find("proxy.internal"), std::string::npos);
+}
+
 TEST(Config, UnknownKeyInFileIsRefused) {
   auto file = write_file("parley_unknown.toml", "[server]\nprot = 1\n");
   ConfigSources sources;

@@ -8,6 +8,7 @@
 #include <list>
 #include <thread>
 
+#include "core/client_address.h"
 #include "core/ids.h"
 #include "http/response_stream.h"
 
@@ -99,6 +100,17 @@ bool has_unread_bytes(Connection& connection) {
   return connection.socket.available(ec) > 0 && !ec;
 }
 
+namespace {
+
+// The configuration's list was checked when it was loaded; a server built without the
+// loader (tests) and a bad list trusts no proxy.
+TrustedProxies trusted_proxies(const std::string& list) {
+  auto parsed = TrustedProxies::parse(list);
+  return parsed ? std::move(*parsed) : TrustedProxies{};
+}
+
+}  // namespace
+
 struct Server::Impl {
   Impl(const ServerConfig& config, const Router& router, Metrics& metrics, Log& log,
        Authenticator authenticator, bool access_log)
@@ -108,6 +120,7 @@ struct Server::Impl {
         log(log),
         authenticator(std::move(authenticator)),
         access_log(access_log && log.enabled(LogLevel::info)),
+        proxies(trusted_proxies(config.trusted_proxies)),
         workers(static_cast<size_t>(config.worker_threads)) {
     int threads = config.io_threads > 0 ? config.io_threads
                                         : std::max(1u, std::thread::hardware_concurrency());
@@ -136,6 +149,7 @@ struct Server::Impl {
   Log& log;
   Authenticator authenticator;
   bool access_log;
+  TrustedProxies proxies;  // checked when the configuration was loaded
   SystemClock clock;
   std::vector<std::unique_ptr<net::io_context>> contexts;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
@@ -534,7 +548,7 @@ Request Server::Impl::to_request(http::request<http::string_body>& message,
   request.body = std::move(message.body());
   std::string_view given_id = request.header("x-request-id");
   request.request_id = valid_request_id(given_id) ? std::string(given_id) : new_id("req", clock);
-  request.remote_ip = remote_ip;
+  request.remote_ip = proxies.client_address(remote_ip, request.header("x-forwarded-for"));
   return request;
 }
 

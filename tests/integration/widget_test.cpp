@@ -78,6 +78,13 @@ class Widget : public testing::ServedWorkspace {
     EXPECT_NE(response.body.find(says), std::string::npos) << response.body;
   }
 
+  // A new visitor's first message (no visitor id) through a proxy that says it came from
+  // `address`; the status.
+  int first_message_via_proxy(const std::string& address) {
+    const std::string body = json::serialize(json::object{{"message", "How long is shipping?"}});
+    return widget("POST", "/chat", body, kShop, {{"X-Forwarded-For", address}}).status;
+  }
+
   std::string bot_, public_id_;
 };
 
@@ -202,6 +209,36 @@ TEST_F(Widget, LimitsEachVisitorToTheBotsMessagesPerMinute) {
   // Another visitor is not held back.
   auto other = say({{"message", "Shipping?"}});
   EXPECT_EQ(other.status, 200) << other.body;
+}
+
+// New visitors (no visitor id yet) are limited by their address. Behind a reverse proxy
+// every connection comes from the proxy: only a trusted proxy's X-Forwarded-For tells
+// visitors apart; anyone else's is ignored.
+TEST_F(Widget, NewVisitorsAreLimitedByTheirOwnAddressOnlyBehindATrustedProxy) {
+  ASSERT_EQ(
+      call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"messages_per_minute":3}})").status,
+      200);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(first_message_via_proxy("198.51.100.1"), 200) << i;
+  // The header is not believed: one address, its allowance spent.
+  EXPECT_EQ(first_message_via_proxy("198.51.100.2"), 429);
+}
+
+class WidgetBehindProxy : public Widget {
+ protected:
+  std::map<std::string, std::string> extra_env() const override {
+    return {{"PARLEY_SERVER_TRUSTED_PROXIES", "127.0.0.1, ::1"}};
+  }
+};
+
+TEST_F(WidgetBehindProxy, EachForwardedAddressHasItsOwnAllowance) {
+  ASSERT_EQ(
+      call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"messages_per_minute":3}})").status,
+      200);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(first_message_via_proxy("198.51.100.1"), 200) << i;
+  EXPECT_EQ(first_message_via_proxy("198.51.100.1"), 429);
+  EXPECT_EQ(first_message_via_proxy("198.51.100.2"), 200);
+  // A client cannot pick its address: what it writes left of the real one is skipped.
+  EXPECT_EQ(first_message_via_proxy("203.0.113.50, 198.51.100.1"), 429);
 }
 
 TEST_F(Widget, TakesALeadAndARatingForTheVisitorsOwnConversationOnly) {
