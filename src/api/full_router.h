@@ -39,7 +39,7 @@ struct FullRouter {
         KbContext{*store, *keyring, clock, kb_config, crawl_config});
     widget =
         std::make_unique<WidgetService>(KbContext{*store, *keyring, clock, kb_config, crawl_config},
-                                        kb->bots, *chat, *leads, *feedback);
+                                        kb->search, *chat, *leads, *feedback);
     add_api_routes(router, {{*store, metrics, [] { return false; }},
                             context,
                             *accounts,

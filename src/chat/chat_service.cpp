@@ -84,7 +84,7 @@ Result<std::vector<Turn>> ChatService::history_of(const ConversationRow& convers
   return history;
 }
 
-Result<Answer> ChatService::answer(std::string_view workspace_id, const BotRow& bot,
+Result<Answer> ChatService::answer(std::string_view workspace_id, const BotView& bot,
                                    const BotSettings& settings, const std::string& question,
                                    const std::vector<Turn>& history, const DeltaFn& on_delta) {
   const LanguageTools& tools = tools_for(bot.language);
@@ -236,8 +236,8 @@ Result<ChatReply> ChatService::chat(std::string_view workspace_id, std::string_v
   // The bot as its search index holds it: no read and no opening per turn.
   auto loaded = search_.bot(workspace_id, bot_id);
   if (!loaded) return loaded.error();
-  const BotRow& bot = (*loaded)->row;
-  const BotSettings& settings = (*loaded)->settings;
+  const BotView& bot = **loaded;
+  const BotSettings& settings = bot.settings;
   const int64_t now = ctx_.clock.now_ms();
   auto open = open_conversation(workspace_id, bot_id, input, now);
   if (!open) return open.error();

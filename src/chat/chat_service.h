@@ -92,7 +92,7 @@ class ChatService {
   };
   Result<StoredTurn> store_turn(const OpenConversation& open, const MessageRow& asked,
                                 const MessageRow* answered, bool wants_human, int64_t now);
-  Result<Answer> answer(std::string_view workspace_id, const BotRow& bot,
+  Result<Answer> answer(std::string_view workspace_id, const BotView& bot,
                         const BotSettings& settings, const std::string& question,
                         const std::vector<Turn>& history, const DeltaFn& on_delta);
   // Whether the lead form is due after this turn (reads whether a lead was given only when

@@ -89,7 +89,7 @@ int run_serve(const Config& config) {
   metrics.add_source([&chat](std::string& out) { chat.render_metrics(out); });
   LeadService leads(*rt.store, *rt.keyring, rt.clock,
                     LeadOptions{.policy_version = config.privacy.policy_version});
-  WidgetService widget({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.bots, chat,
+  WidgetService widget({*rt.store, *rt.keyring, rt.clock, config.kb, config.crawl}, kb.search, chat,
                        leads, feedback);
   metrics.add_source([&kb](std::string& out) {
     kb.embedding_counters.render(out);

@@ -20,12 +20,11 @@
 #include "kb/search_service.h"
 #include "search/search_index.h"
 #include "search/vector_index.h"
-#include "store/bots_repo.h"
 
 namespace parley {
 
 struct SearchService::BotIndex {
-  LoadedBot bot;           // as the index was built from it
+  BotView bot;             // as the index was built from it
   std::shared_mutex lock;  // shared for searches, exclusive for changes
   std::unique_ptr<SearchIndex> index;
   std::map<std::string, std::vector<std::string>> chunks_by_source;  // in document order

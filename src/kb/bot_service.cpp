@@ -55,11 +55,10 @@ Result<std::optional<BotRow>> read_bot(const KbContext& ctx, std::string_view wo
   return read_one(ctx.store.db(), [&](Tx& tx) { return find_bot(tx, workspace_id, bot_id); });
 }
 
-Result<BotView> BotService::open_bot(const BotRow& row) {
-  auto name =
-      ctx_.keyring.open(row.workspace_id, bot_field(row.id, "name_sealed"), row.name_sealed);
+Result<BotView> open_bot(const Keyring& keyring, const BotRow& row) {
+  auto name = keyring.open(row.workspace_id, bot_field(row.id, "name_sealed"), row.name_sealed);
   if (!name) return name.error();
-  auto settings = open_bot_settings(ctx_.keyring, row);
+  auto settings = open_bot_settings(keyring, row);
   if (!settings) return settings.error();
   return BotView{row.id,       row.workspace_id,     row.public_id,  std::move(*name),
                  row.language, std::move(*settings), row.created_at, row.updated_at};
@@ -110,7 +109,7 @@ Result<BotPage> BotService::list(std::string_view workspace_id, std::string_view
     page.next_cursor = rows.back().id;
   }
   for (const BotRow& row : rows) {
-    auto bot = open_bot(row);
+    auto bot = open_bot(ctx_.keyring, row);
     if (!bot) return bot.error();
     page.bots.push_back(std::move(*bot));
   }
@@ -121,7 +120,7 @@ Result<BotView> BotService::get(std::string_view workspace_id, std::string_view 
   auto row = read_bot(ctx_, workspace_id, bot_id);
   if (!row) return row.error();
   if (!*row) return no_bot();
-  return open_bot(**row);
+  return open_bot(ctx_.keyring, **row);
 }
 
 Result<BotView> BotService::update(std::string_view workspace_id, std::string_view bot_id,
@@ -169,7 +168,7 @@ Result<BotView> BotService::get_by_public_id(std::string_view public_id) {
       read_one(ctx_.store.db(), [&](Tx& tx) { return find_bot_by_public_id(tx, public_id); });
   if (!row) return row.error();
   if (!*row) return no_bot();
-  return open_bot(**row);
+  return open_bot(ctx_.keyring, **row);
 }
 
 Result<BotView> BotService::rotate_public_id(std::string_view workspace_id, std::string_view bot_id,
@@ -187,6 +186,7 @@ Result<BotView> BotService::rotate_public_id(std::string_view workspace_id, std:
     return audit_kb_change(ctx_, tx, workspace_id, actor, "bot.public_id_rotated", bot.id);
   });
   if (!written) return written.error();
+  events_.bot_changed(bot.id);  // a loaded bot holds its public id
   return bot;
 }
 

@@ -10,21 +10,11 @@
 
 #include "accounts/workspace_service.h"
 #include "kb/bot_settings.h"
+#include "kb/bot_view.h"
 #include "kb/kb_context.h"
 #include "kb/knowledge_events.h"
 
 namespace parley {
-
-struct BotView {
-  std::string id;
-  std::string workspace_id;
-  std::string public_id;
-  std::string name;
-  std::string language;
-  BotSettings settings;
-  int64_t created_at = 0;
-  int64_t updated_at = 0;
-};
 
 // What a create or update carries; on update, absent fields stay as they are.
 struct BotInput {
@@ -37,6 +27,9 @@ struct BotPage {
   std::vector<BotView> bots;
   std::optional<std::string> next_cursor;
 };
+
+// A stored bot's name and settings, opened with the workspace key.
+Result<BotView> open_bot(const Keyring& keyring, const struct BotRow& row);
 
 // A stored bot's settings, opened with the workspace key: for the services that need a
 // bot's configuration without the whole view (the embeddings endpoint, at search).
@@ -71,7 +64,6 @@ class BotService {
   Result<std::optional<std::string>> workspace_of(std::string_view bot_id);
 
  private:
-  Result<BotView> open_bot(const struct BotRow& row);
   Result<struct BotRow> seal_bot(const BotView& bot);
 
   KbContext ctx_;

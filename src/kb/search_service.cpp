@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <atomic>
 
+#include "core/ids.h"
 #include "kb/bot_index.h"
 #include "kb/bot_service.h"
 #include "kb/embedding_codec.h"
 #include "kb/source_seal.h"
 #include "search/rank_fusion.h"
+#include "store/bots_repo.h"
 #include "store/sources_repo.h"
 
 namespace parley {
@@ -61,8 +63,8 @@ Status SearchService::add_vectors(BotIndex& entry,
   for (const auto& [chunk_id, item] : chunks) items.push_back(item);
   HttpPolicy policy = embedder_.ingest_policy();
   policy.max_attempts = 1;
-  auto got = embedder_.vectors(entry.bot.row.workspace_id, *entry.embeddings, items, embed_missing,
-                               policy);
+  auto got =
+      embedder_.vectors(entry.bot.workspace_id, *entry.embeddings, items, embed_missing, policy);
   if (!got) return got.error();
   for (const auto& [chunk_id, item] : chunks) {
     auto vector = got->by_hash.find(item.text_hash);
@@ -123,7 +125,7 @@ Status SearchService::fill(BotIndex& entry, const std::string& bot_id, const std
                            bool embed_missing) {
   if (!source_id.empty()) entry.drop_source(source_id);
   Status filled = for_each_chunk_page(
-      ctx_, entry.bot.row.workspace_id, bot_id, source_id,
+      ctx_, entry.bot.workspace_id, bot_id, source_id,
       [&](const std::vector<OpenedChunk>& page) -> Status {
         auto sources = sources_of(entry, bot_id, page);
         if (!sources) return sources.error();
@@ -152,12 +154,12 @@ Result<std::shared_ptr<SearchService::BotIndex>> SearchService::load(std::string
   auto found = read_bot(ctx_, workspace_id, bot_id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::not_found, "no such bot");
-  auto settings = open_bot_settings(ctx_.keyring, **found);
-  if (!settings) return settings.error();
+  auto opened_bot = open_bot(ctx_.keyring, **found);
+  if (!opened_bot) return opened_bot.error();
   auto entry = std::make_shared<BotIndex>();
-  entry->bot = {std::move(**found), std::move(*settings)};
-  const BotRow& bot = entry->bot.row;
-  const BotSettings& opened = entry->bot.settings;
+  entry->bot = std::move(*opened_bot);
+  const BotView& bot = entry->bot;
+  const BotSettings& opened = bot.settings;
   if (opened.embeddings.configured()) {
     entry->embeddings = opened.embeddings;
     entry->model_key = embedding_model_key(opened.embeddings);
@@ -178,6 +180,7 @@ Result<std::shared_ptr<SearchService::BotIndex>> SearchService::load(std::string
     if (drops_ == drops_seen) {
       auto [slot, inserted] = indexes_.emplace(bot_id, entry);
       if (!inserted) return slot->second;  // another thread got there first
+      by_public_id_[bot.public_id] = bot_id;
       recent_.push_front(bot_id);
       published = true;
     }
@@ -197,7 +200,7 @@ Result<std::shared_ptr<SearchService::BotIndex>> SearchService::find(std::string
   auto entry = load(workspace_id, bot);
   if (!entry) return entry.error();
   // A loaded index is another workspace's bot as far as this caller is concerned.
-  if ((*entry)->bot.row.workspace_id != workspace_id) {
+  if ((*entry)->bot.workspace_id != workspace_id) {
     return make_error(ErrorCode::not_found, "no such bot");
   }
   std::lock_guard lock(mutex_);
@@ -209,11 +212,35 @@ Result<std::shared_ptr<SearchService::BotIndex>> SearchService::find(std::string
   return entry;
 }
 
-Result<std::shared_ptr<const LoadedBot>> SearchService::bot(std::string_view workspace_id,
-                                                            std::string_view bot_id) {
+Result<std::shared_ptr<const BotView>> SearchService::bot(std::string_view workspace_id,
+                                                          std::string_view bot_id) {
   auto entry = find(workspace_id, bot_id);
   if (!entry) return entry.error();
-  return std::shared_ptr<const LoadedBot>(*entry, &(*entry)->bot);
+  return std::shared_ptr<const BotView>(*entry, &(*entry)->bot);
+}
+
+Result<std::shared_ptr<const BotView>> SearchService::bot_by_public_id(std::string_view public_id) {
+  std::optional<std::pair<std::string, std::string>> known;  // workspace and bot id
+  {
+    std::lock_guard lock(mutex_);
+    if (auto id = by_public_id_.find(public_id); id != by_public_id_.end()) {
+      known.emplace(indexes_.at(id->second)->bot.workspace_id, id->second);
+    }
+  }
+  if (!known) {
+    if (!is_valid_id(public_id, "pub")) return make_error(ErrorCode::not_found, "no such bot");
+    auto row =
+        read_one(ctx_.store.db(), [&](Tx& tx) { return find_bot_by_public_id(tx, public_id); });
+    if (!row) return row.error();
+    if (!*row) return make_error(ErrorCode::not_found, "no such bot");
+    known.emplace((*row)->workspace_id, (*row)->id);
+  }
+  auto found = bot(known->first, known->second);
+  // Rotated between the lookup and the load: the old public id names nothing.
+  if (found && (*found)->public_id != public_id) {
+    return make_error(ErrorCode::not_found, "no such bot");
+  }
+  return found;
 }
 
 void SearchService::evict_over_cap(const std::string& keep_bot_id) {
@@ -221,16 +248,19 @@ void SearchService::evict_over_cap(const std::string& keep_bot_id) {
   size_t total = 0;
   for (const auto& [id, entry] : indexes_) total += bytes_of(*entry);
   // Least recently used first; the bot just asked for stays.
-  for (auto it = recent_.rbegin(); total > memory_cap_bytes_ && it != recent_.rend();) {
-    if (*it == keep_bot_id) {
-      ++it;
-      continue;
-    }
-    auto entry = indexes_.find(*it);
-    total -= std::min(total, bytes_of(*entry->second));
-    indexes_.erase(entry);
-    it = std::make_reverse_iterator(recent_.erase(std::next(it).base()));
+  std::vector<std::string> evicted;
+  for (auto it = recent_.rbegin(); total > memory_cap_bytes_ && it != recent_.rend(); ++it) {
+    if (*it == keep_bot_id) continue;
+    total -= std::min(total, bytes_of(*indexes_.at(*it)));
+    evicted.push_back(*it);
   }
+  for (const std::string& bot_id : evicted) unload(indexes_.find(bot_id));
+}
+
+void SearchService::unload(std::map<std::string, std::shared_ptr<BotIndex>>::iterator entry) {
+  by_public_id_.erase(entry->second->bot.public_id);
+  recent_.remove(entry->first);
+  indexes_.erase(entry);
 }
 
 Result<std::vector<SearchResult>> SearchService::search(std::string_view workspace_id,
@@ -306,20 +336,16 @@ void SearchService::source_removed(const std::string& bot_id, const std::string&
 void SearchService::bot_removed(const std::string& bot_id) {
   std::lock_guard lock(mutex_);
   ++drops_;
-  indexes_.erase(bot_id);
-  recent_.remove(bot_id);
+  if (auto entry = indexes_.find(bot_id); entry != indexes_.end()) unload(entry);
 }
 
 void SearchService::workspace_removed(const std::string& workspace_id) {
   std::lock_guard lock(mutex_);
   ++drops_;
   for (auto it = indexes_.begin(); it != indexes_.end();) {
-    if (it->second->bot.row.workspace_id != workspace_id) {
-      ++it;
-      continue;
-    }
-    recent_.remove(it->first);
-    it = indexes_.erase(it);
+    auto next = std::next(it);
+    if (it->second->bot.workspace_id == workspace_id) unload(it);
+    it = next;
   }
 }
 
@@ -362,7 +388,7 @@ void SearchService::render_metrics(std::string& out) const {
 std::optional<std::string> SearchService::loaded_workspace(const std::string& bot_id) {
   auto entry = loaded(bot_id);
   if (!entry) return std::nullopt;
-  return entry->bot.row.workspace_id;
+  return entry->bot.workspace_id;
 }
 
 size_t SearchService::loaded_bots() const {

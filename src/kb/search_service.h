@@ -17,13 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "kb/bot_settings.h"
+#include "kb/bot_view.h"
 #include "kb/chunk_embedder.h"
 #include "kb/kb_context.h"
 #include "kb/query_vector_cache.h"
 #include "search/search_index.h"
 #include "search/vector_index.h"
-#include "store/bots_repo.h"
 
 namespace parley {
 
@@ -65,12 +64,6 @@ struct HitNeighbours {
 
 struct OpenedChunk;
 
-// A bot's row and opened settings, as its loaded index was built from them.
-struct LoadedBot {
-  BotRow row;
-  BotSettings settings;
-};
-
 class SearchService {
  public:
   SearchService(KbContext context, size_t memory_cap_bytes, ChunkEmbedder& embedder)
@@ -78,8 +71,11 @@ class SearchService {
 
   // The bot as loaded for search: read and opened once, kept until it changes. not_found
   // for an unknown bot or another workspace's.
-  Result<std::shared_ptr<const LoadedBot>> bot(std::string_view workspace_id,
-                                               std::string_view bot_id);
+  Result<std::shared_ptr<const BotView>> bot(std::string_view workspace_id,
+                                             std::string_view bot_id);
+  // The same by the public id a widget names it by; not_found for a malformed or unknown
+  // one (a rotated public id names nothing once the rotation is done).
+  Result<std::shared_ptr<const BotView>> bot_by_public_id(std::string_view public_id);
 
   // limit 1-100; an empty query answers no results.
   Result<std::vector<SearchResult>> search(std::string_view workspace_id, std::string_view bot_id,
@@ -121,6 +117,8 @@ class SearchService {
   Status fill(BotIndex& index, const std::string& bot_id, const std::string& source_id,
               bool embed_missing);
   void evict_over_cap(const std::string& keep_bot_id);
+  // Forgets a loaded bot; the caller holds mutex_.
+  void unload(std::map<std::string, std::shared_ptr<BotIndex>>::iterator entry);
   Status add_vectors(BotIndex& entry, const std::vector<std::pair<std::string, EmbedItem>>& chunks,
                      bool embed_missing);
   std::optional<Embedding> query_vector(const BotIndex& entry, std::string_view query);
@@ -130,10 +128,11 @@ class SearchService {
   size_t memory_cap_bytes_;
   ChunkEmbedder& embedder_;
   QueryVectorCache query_vectors_;
-  mutable std::mutex mutex_;  // guards the three members below
+  mutable std::mutex mutex_;  // guards the four members below
   std::map<std::string, std::shared_ptr<BotIndex>> indexes_;
-  std::list<std::string> recent_;  // most recently used first
-  uint64_t drops_ = 0;             // bots dropped so far: a load that saw a drop does not publish
+  std::map<std::string, std::string, std::less<>> by_public_id_;  // of the loaded bots
+  std::list<std::string> recent_;                                 // most recently used first
+  uint64_t drops_ = 0;  // bots dropped so far: a load that saw a drop does not publish
 };
 
 }  // namespace parley

@@ -22,11 +22,11 @@ static_assert(crypto_shorthash_KEYBYTES == 16, "WidgetService::address_key_ hold
 
 }  // namespace
 
-WidgetService::WidgetService(KbContext context, BotService& bots, ChatService& chat,
+WidgetService::WidgetService(KbContext context, SearchService& search, ChatService& chat,
                              LeadService& leads, FeedbackService& feedback,
                              RateLimiterOptions limiter)
     : ctx_(context),
-      bots_(bots),
+      search_(search),
       chat_(chat),
       leads_(leads),
       feedback_(feedback),
@@ -36,8 +36,9 @@ WidgetService::WidgetService(KbContext context, BotService& bots, ChatService& c
 }
 
 Result<BotView> WidgetService::open(std::string_view public_id, std::string_view origin) {
-  auto bot = bots_.get_by_public_id(public_id);
-  if (!bot) return bot.error();
+  auto loaded = search_.bot_by_public_id(public_id);
+  if (!loaded) return loaded.error();
+  const BotView* bot = loaded->get();
   // Browsers send Origin with every cross-site fetch. A request without one comes from a
   // script outside a browser, which should use the API with a key instead.
   if (origin.empty()) {
@@ -60,7 +61,7 @@ Result<BotView> WidgetService::open(std::string_view public_id, std::string_view
                    " may not embed this bot: add it to the bot's "
                    "settings.allowed_origins");
   }
-  return bot;
+  return *bot;
 }
 
 Result<ChatReply> WidgetService::chat(const BotView& bot, const ChatInput& input,

@@ -13,7 +13,7 @@
 #include "chat/chat_service.h"
 #include "chat/feedback_service.h"
 #include "core/rate_limiter.h"
-#include "kb/bot_service.h"
+#include "kb/search_service.h"
 #include "leads/lead_service.h"
 
 namespace parley {
@@ -28,11 +28,12 @@ struct WidgetVisitor {
 
 class WidgetService {
  public:
-  WidgetService(KbContext context, BotService& bots, ChatService& chat, LeadService& leads,
+  WidgetService(KbContext context, SearchService& search, ChatService& chat, LeadService& leads,
                 FeedbackService& feedback, RateLimiterOptions limiter = {});
 
   // The gate: the bot behind `public_id`, when `origin` (the request's Origin header) is
-  // one of its allowed origins. not_found for an unknown or rotated public id; forbidden,
+  // one of its allowed origins (the loaded bot's settings: no read per request). not_found
+  // for an unknown or rotated public id; forbidden,
   // with what the bot's owner should do, for a missing or unlisted Origin.
   Result<BotView> open(std::string_view public_id, std::string_view origin);
 
@@ -61,7 +62,7 @@ class WidgetService {
   std::string address_hash(std::string_view remote_ip) const;
 
   KbContext ctx_;
-  BotService& bots_;
+  SearchService& search_;  // the bot by its public id, as loaded for chat
   ChatService& chat_;
   LeadService& leads_;
   FeedbackService& feedback_;

@@ -22,7 +22,7 @@ class WidgetServiceTest : public chat_testing::ChatTest {
     ChatTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     leads_ = std::make_unique<LeadService>(*store_, *keyring_, clock_);
-    widget_ = std::make_unique<WidgetService>(context(), kb_->bots, *chat_, *leads_, *feedback_);
+    widget_ = std::make_unique<WidgetService>(context(), kb_->search, *chat_, *leads_, *feedback_);
     bot_id_ = make_shop_bot().bot;
     set_settings(bot_id_, boost::json::object{
                               {"allowed_origins", boost::json::array{"https://Shop.example.com"}},

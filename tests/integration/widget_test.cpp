@@ -295,6 +295,18 @@ TEST_F(Widget, TakesALeadAndARatingForTheVisitorsOwnConversationOnly) {
   EXPECT_NE(transcript.body.find("Too vague"), std::string::npos) << transcript.body;
 }
 
+// The gate reads the bot as it is loaded for chat, not from the store on every request:
+// a change to its allowed origins must still reach the very next request.
+TEST_F(Widget, AnOriginTakenOffTheListIsRefusedAtOnce) {
+  ASSERT_EQ(say({{"message", "Shipping?"}}).status, 200);
+  ASSERT_EQ(call("PATCH", "/api/v1/bots/" + bot_,
+                 R"({"settings":{"allowed_origins":["https://other.example.com"]}})")
+                .status,
+            200);
+  expect_refused(say({{"message", "Shipping?"}}), "may not embed");
+  EXPECT_EQ(say({{"message", "Shipping?"}}, "https://other.example.com").status, 200);
+}
+
 TEST_F(Widget, ARotatedPublicIdStopsWorkingAtOnce) {
   ASSERT_EQ(widget("GET", "/config").status, 200);
   const std::string old_id = public_id_;
