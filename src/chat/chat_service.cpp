@@ -7,7 +7,6 @@
 #include "chat/message_codec.h"
 #include "chat/passages.h"
 #include "core/ids.h"
-#include "kb/bot_service.h"
 #include "kb/extract/text.h"
 #include "leads/lead_triggers.h"
 #include "store/leads_repo.h"
