@@ -3,7 +3,6 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/json.hpp>
 #include <chrono>
 #include <list>
 #include <thread>
@@ -37,10 +36,6 @@ bool valid_request_id(std::string_view id) {
     }
   }
   return true;
-}
-
-bool method_has_body(std::string_view method) {
-  return method == "POST" || method == "PUT" || method == "PATCH";
 }
 
 }  // namespace
@@ -174,9 +169,6 @@ struct Server::Impl {
   Request to_request(http::request<http::string_body>& message, const std::string& remote_ip);
   void serialize(const Response& response, const Request& request, bool keep_alive,
                  std::string& out);
-  Response handle(const Route& route, Request& request);
-  std::optional<Response> call_guarded(const Route& route, Request& request,
-                                       const std::function<std::optional<Response>()>& fn);
   void begin_drain();
   void finish_if_drained();
   void finish();
@@ -364,10 +356,13 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
         // io_context when they are done.
         const RouteOptions& options = match.route->options;
         if (!options.blocking && options.access.kind == AuthKind::none) {
-          response = handle(*match.route, request);
+          response = call_route(*match.route, request, authenticator, log);
         } else {
           response = co_await net::co_spawn(
-              workers, [&]() -> awaitable<Response> { co_return handle(*match.route, request); },
+              workers,
+              [&]() -> awaitable<Response> {
+                co_return call_route(*match.route, request, authenticator, log);
+              },
               use_awaitable);
         }
       } else if (!match.allow.empty()) {
@@ -583,49 +578,6 @@ void Server::Impl::serialize(const Response& response, const Request& request, b
   out += std::to_string(response.body.size());
   out += "\r\n\r\n";
   if (request.method != "HEAD") out += response.body;
-}
-
-Response Server::Impl::handle(const Route& route, Request& request) {
-  const RouteOptions& options = route.options;
-  if (options.access.kind != AuthKind::none) {
-    if (!authenticator) {
-      return error_response(401, "unauthenticated", "this route needs credentials");
-    }
-    if (auto denial = call_guarded(route, request, [&] { return authenticator(route, request); })) {
-      return std::move(*denial);
-    }
-  }
-  if (options.body == BodyKind::json && method_has_body(request.method)) {
-    std::string_view type = request.header("content-type");
-    if (type.substr(0, type.find(';')) != "application/json") {
-      return error_response(415, "unsupported_media_type",
-                            "send the body as JSON with Content-Type: application/json");
-    }
-    boost::json::error_code json_ec;
-    auto value = boost::json::parse(request.body, json_ec);
-    if (json_ec) {
-      return error_response(400, "invalid_json",
-                            "the body is not valid JSON: " + json_ec.message());
-    }
-    request.json = std::make_shared<const boost::json::value>(std::move(value));
-  }
-  auto response =
-      call_guarded(route, request, [&] { return std::optional(route.handler(request)); });
-  return std::move(*response);
-}
-
-// Runs a handler or the authenticator; an exception becomes a 500 that names the request
-// id, and the log line says where, never what the request held.
-std::optional<Response> Server::Impl::call_guarded(
-    const Route& route, Request& request, const std::function<std::optional<Response>()>& fn) {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    log.error("http.handler_failed", {{"request_id", std::string_view(request.request_id)},
-                                      {"route", std::string_view(route.pattern)}});
-    return error_response(500, "internal",
-                          "something went wrong on our side; request id " + request.request_id);
-  }
 }
 
 void Server::Impl::begin_drain() {

@@ -11,13 +11,10 @@
 #include "core/log.h"
 #include "core/result.h"
 #include "http/metrics.h"
+#include "http/route_call.h"
 #include "http/router.h"
 
 namespace parley {
-
-// Decides whether a request may reach a route that is not public: returns a denial
-// (401/403/404) or nothing to let it through. Accounts provide the real one.
-using Authenticator = std::function<std::optional<Response>(const Route&, Request&)>;
 
 class Server {
  public:
