@@ -10,6 +10,7 @@
 #include "core/client_address.h"
 #include "core/ids.h"
 #include "http/response_stream.h"
+#include "http/wire.h"
 
 namespace parley {
 
@@ -27,16 +28,6 @@ constexpr std::string_view kUnmatched = "unmatched";
 constexpr size_t kMaxDiscardBytes = 1 << 20;
 // The slowest upload we wait for: a body gets the read timeout plus its size at this rate.
 constexpr int64_t kMinBodyBytesPerSecond = 256 * 1024;
-
-bool valid_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char ch : id) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -167,8 +158,6 @@ struct Server::Impl {
                               bool& keep_alive, std::string& out, size_t& written);
   void start_producer(const std::shared_ptr<ResponseStream>& stream, const Request& request);
   Request to_request(http::request<http::string_body>& message, const std::string& remote_ip);
-  void serialize(const Response& response, const Request& request, bool keep_alive,
-                 std::string& out);
   void begin_drain();
   void finish_if_drained();
   void finish();
@@ -380,7 +369,7 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
     if (response.stream) {
       wrote = co_await send_stream(*connection, request, response, keep_alive, reply, written);
     } else {
-      serialize(response, request, keep_alive, reply);
+      write_response(response, request, keep_alive, reply);
       wrote = co_await write_all(*connection, reply, written);
     }
 
@@ -440,18 +429,6 @@ awaitable<bool> Server::Impl::write_all(Connection& connection, const std::strin
   co_return !ec;
 }
 
-namespace {
-
-void append_chunk(std::string& out, std::string_view bytes) {
-  char size[20];
-  int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
-  out.append(size, static_cast<size_t>(n));
-  out += bytes;
-  out += "\r\n";
-}
-
-}  // namespace
-
 // A streamed body: the head goes out with the first chunk (until then the producer may
 // still answer an error instead), each chunk as it comes, the end when the producer
 // finishes or the server drains. False when a write failed (the client left).
@@ -476,17 +453,17 @@ awaitable<bool> Server::Impl::send_stream(Connection& connection, const Request&
       response = taken.replacement ? std::move(*taken.replacement)
                                    : error_response(503, "unavailable",
                                                     "the server is restarting; try again soon");
-      serialize(response, request, keep_alive, out);
+      write_response(response, request, keep_alive, out);
       ok = co_await write_all(connection, out, written);
       break;
     }
     const bool ending = taken.finished || draining;
     if (!head_sent && (!taken.bytes.empty() || ending)) {
-      serialize(response, request, keep_alive, out);
+      write_response(response, request, keep_alive, out);
       head_sent = true;
     }
     if (!taken.bytes.empty()) append_chunk(out, taken.bytes);
-    if (ending) out += "0\r\n\r\n";
+    if (ending) out += kLastChunk;
     if (!out.empty()) ok = co_await write_all(connection, out, written);
     if (ending) break;
     // A wake while writing found no wait to cancel: look again before waiting.
@@ -545,39 +522,6 @@ Request Server::Impl::to_request(http::request<http::string_body>& message,
   request.request_id = valid_request_id(given_id) ? std::string(given_id) : new_id("req", clock);
   request.remote_ip = proxies.client_address(remote_ip, request.header("x-forwarded-for"));
   return request;
-}
-
-// The response as bytes on the wire, written straight into the connection's buffer: Beast's
-// generic serializer costs more per request than the formatting it does. A streamed
-// response's head only: its chunks follow.
-void Server::Impl::serialize(const Response& response, const Request& request, bool keep_alive,
-                             std::string& out) {
-  out.clear();
-  out += "HTTP/1.1 ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out += http::obsolete_reason(static_cast<http::status>(response.status));
-  out += "\r\nContent-Type: ";
-  out += response.content_type;
-  for (const auto& [name, value] : response.headers) {
-    out += "\r\n";
-    out += name;
-    out += ": ";
-    out += value;
-  }
-  if (!request.request_id.empty()) {
-    out += "\r\nX-Request-Id: ";
-    out += request.request_id;
-  }
-  out += keep_alive ? "\r\nConnection: keep-alive" : "\r\nConnection: close";
-  if (response.stream) {
-    out += "\r\nTransfer-Encoding: chunked\r\n\r\n";
-    return;
-  }
-  out += "\r\nContent-Length: ";
-  out += std::to_string(response.body.size());
-  out += "\r\n\r\n";
-  if (request.method != "HEAD") out += response.body;
 }
 
 void Server::Impl::begin_drain() {
