@@ -3,7 +3,6 @@
 #include "accounts/membership.h"
 #include "accounts/roles.h"
 #include "accounts/secrets.h"
-#include "api/openai_json.h"
 #include "core/ids.h"
 
 namespace parley {
@@ -105,7 +104,7 @@ std::string session_cookie(const Request& request, std::string_view token,
 }
 
 Authenticator make_authenticator(AuthDeps deps) {
-  Authenticator check = [deps](const Route& route, Request& request) -> std::optional<Response> {
+  return [deps](const Route& route, Request& request) -> std::optional<Response> {
     const Access& access = route.options.access;
     std::string_view authorization = request.header("authorization");
     Principal& principal = request.principal;
@@ -185,15 +184,6 @@ Authenticator make_authenticator(AuthDeps deps) {
     }
     return forbidden("access denied");
   };
-  // OpenAI's clients read their own error shape.
-  return
-      [check = std::move(check)](const Route& route, Request& request) -> std::optional<Response> {
-        auto denial = check(route, request);
-        if (denial && route.options.errors == ErrorShape::openai) {
-          return openai_shaped(std::move(*denial));
-        }
-        return denial;
-      };
 }
 
 std::vector<TenantParam> tenant_params(BotService& bots, SearchService& search, ChatService& chat) {

@@ -19,7 +19,7 @@ namespace {
 
 RouteOptions openai_route(BodyKind body) {
   RouteOptions options{Access::api_key("chat"), body};
-  options.errors = ErrorShape::openai;
+  options.shape_errors = openai_shaped;
   return options;
 }
 

@@ -73,7 +73,7 @@ TEST(RouteAccess, EveryRouteDeclaresAConsistentAccess) {
     }
     // The OpenAI-compatible API answers errors as OpenAI's clients read them.
     const bool openai = route.pattern.rfind("/v1/", 0) == 0;
-    EXPECT_EQ(route.options.errors == ErrorShape::openai, openai) << name;
+    EXPECT_EQ(route.options.shape_errors != nullptr, openai) << name;
     if (openai) {
       EXPECT_EQ(access.kind, AuthKind::api_key) << name;
       EXPECT_EQ(access.key_scope, "chat") << name;

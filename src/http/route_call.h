@@ -20,4 +20,7 @@ using Authenticator = std::function<std::optional<Response>(const Route&, Reques
 Response call_route(const Route& route, Request& request, const Authenticator& authenticator,
                     Log& log);
 
+// An error the server makes for a request to the route, in the route's shape.
+Response shaped_for(const RouteOptions& options, Response error);
+
 }  // namespace parley

@@ -52,11 +52,12 @@ struct Access {
 // json: parsed before the handler runs (415/400 otherwise); any: raw bytes (uploads).
 enum class BodyKind { none, json, any };
 
-// The shape of a route's error bodies: Parley's {"error":{"code","message"}}, or OpenAI's
-// {"error":{"message","type","param","code"}} for the OpenAI-compatible routes, whose
-// clients read it. The authenticator's denials follow it; the handler writes its own.
-// (The server's own transport errors, 408/413/500, are Parley's for every route.)
-enum class ErrorShape { parley, openai };
+// How a route's error bodies are shaped for its clients: Parley's
+// {"error":{"code","message"}} as they are made, or reshaped, as the OpenAI-compatible
+// routes do into OpenAI's {"error":{"message","type","param","code"}}, which their clients
+// read. Applied to every error the server makes for the route (the authenticator's
+// denials, 401, 408, 413, 415, invalid JSON, 500); the handler writes its own.
+using ErrorShaper = Response (*)(Response parley_error);
 
 struct RouteOptions {
   Access access;  // required: RouteOptions has no default either
@@ -66,7 +67,7 @@ struct RouteOptions {
   bool blocking = true;
   // The largest body the route takes; 0: server.max_body_bytes. Uploads set more.
   int64_t max_body_bytes = 0;
-  ErrorShape errors = ErrorShape::parley;
+  ErrorShaper shape_errors = nullptr;  // nullptr: Parley's shape
 };
 
 using Handler = std::function<Response(Request&)>;

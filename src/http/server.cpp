@@ -320,12 +320,14 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
           error_response(413, "payload_too_large",
                          "request body is larger than " + std::to_string(body_limit) + " bytes");
       ec = http::error::body_limit;
+      if (match.route) response = shaped_for(match.route->options, std::move(response));
     } else if (ec == http::error::end_of_stream || ec == net::error::eof ||
                ec == net::error::connection_reset) {
       break;
     } else if (connection->timed_out) {
       response = error_response(408, "request_timeout",
                                 "the request did not arrive in time; send it whole and faster");
+      if (match.route) response = shaped_for(match.route->options, std::move(response));
     } else if (ec == http::error::header_limit) {
       response = error_response(
           431, "header_too_large",

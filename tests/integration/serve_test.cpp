@@ -110,6 +110,20 @@ TEST_F(ServeTest, ErrorShapes) {
   ASSERT_TRUE(malformed.send_raw("HELLO THERE\r\n\r\n"));
   expect_error(malformed.read_response(), 400, "bad_request");
 
+  // The OpenAI-compatible routes' clients read OpenAI's shape, the server's own errors too.
+  HttpConnection big_completion(port);
+  ASSERT_TRUE(big_completion.send_raw(
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 100000000\r\n\r\n"));
+  auto refused = big_completion.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 413);
+  EXPECT_NE(refused->body.find("\"type\":\"invalid_request_error\""), std::string::npos)
+      << refused->body;
+  EXPECT_NE(refused->body.find("\"param\":null"), std::string::npos) << refused->body;
+  EXPECT_NE(refused->body.find("\"code\":\"payload_too_large\""), std::string::npos)
+      << refused->body;
+
   // And the server still serves.
   auto after = http_request(port, "GET", "/healthz");
   ASSERT_TRUE(after);
