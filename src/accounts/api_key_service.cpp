@@ -96,13 +96,9 @@ Status ApiKeyService::revoke(std::string_view workspace_id, std::string_view key
   return revoked;
 }
 
-uint64_t ApiKeyService::revocations() {
-  std::lock_guard lock(mutex_);
-  return revocations_;
-}
-
 bool ApiKeyService::remembered(const std::string& hash, int64_t now, Remembered& out) {
   std::lock_guard lock(mutex_);
+  out = {{}, now, revocations_};
   auto found = remembered_.find(hash);
   if (found == remembered_.end()) return false;
   if (now - found->second.read_at >= kRememberFor || now < found->second.read_at) {
@@ -128,7 +124,7 @@ Result<ApiKeyRow> ApiKeyService::authenticate(std::string_view secret) {
   const std::string hash = secret_hash(secret);
   const int64_t now = ctx_.clock.now_ms();
   std::optional<ApiKeyRow> key;
-  Remembered known{{}, now, revocations()};
+  Remembered known;
   const bool from_memory = remembered(hash, now, known);
   if (from_memory) {
     key = known.key;

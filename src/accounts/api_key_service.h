@@ -46,8 +46,8 @@ class ApiKeyService {
     int64_t read_at = 0;
     uint64_t revocations = 0;  // revocations_ before it was read
   };
-  uint64_t revocations();
-  // A key read less than a second ago, into `out`; forgets older ones.
+  // A key read less than a second ago, into `out`; forgets older ones. When there is none,
+  // `out` is left ready for a read made now (the revocations counted so far).
   bool remembered(const std::string& hash, int64_t now, Remembered& out);
   void remember(const std::string& hash, Remembered key);
 

@@ -1,4 +1,4 @@
-// A bot as the search service holds it in memory: its row and opened settings, its BM25
+// A bot as the search service holds it in memory: the bot opened (BotView), its BM25
 // index (and vectors, with an embeddings endpoint), and its chunks' opened texts and
 // sources, so that a search and a chat turn read nothing from the store and open no seal.
 // Built from the store at first use and kept current by the knowledge events (a source

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 
 #include "core/ids.h"
 #include "kb/bot_index.h"
@@ -86,14 +87,13 @@ std::shared_ptr<SearchService::BotIndex> SearchService::loaded(const std::string
 Result<std::map<std::string, SearchResultSource>> SearchService::sources_of(
     const BotIndex& entry, const std::string& bot_id, const std::vector<OpenedChunk>& page) {
   std::map<std::string, SearchResultSource> out;
-  std::vector<std::string> missing;
+  std::set<std::string> missing;
   for (const OpenedChunk& chunk : page) {
     const std::string& id = chunk.row.source_id;
-    if (out.count(id) || std::find(missing.begin(), missing.end(), id) != missing.end()) continue;
     if (auto known = entry.sources.find(id); known != entry.sources.end()) {
       out.insert(*known);
     } else {
-      missing.push_back(id);
+      missing.insert(id);
     }
   }
   std::vector<SourceRow> rows;

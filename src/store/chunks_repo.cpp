@@ -97,21 +97,4 @@ Result<int64_t> count_chunks(Tx& tx, std::string_view source_id) {
   return rows->front().integer(0);
 }
 
-Result<std::vector<ChunkRow>> find_chunks(Tx& tx, std::string_view bot_id,
-                                          const std::vector<std::string>& ids) {
-  std::vector<ChunkRow> out;
-  if (ids.empty()) return out;
-  std::string sql =
-      "SELECT " + std::string(kColumns) + " FROM chunks WHERE bot_id = $1 AND id IN (";
-  SqlParams params = {std::string(bot_id)};
-  for (const std::string& id : ids) {
-    params.push_back(id);
-    sql += (params.size() > 2 ? ", $" : "$") + std::to_string(params.size());
-  }
-  auto rows = tx.query(sql + ")", params);
-  if (!rows) return rows.error();
-  for (const Row& row : *rows) out.push_back(chunk_from(row));
-  return out;
-}
-
 }  // namespace parley

@@ -46,8 +46,5 @@ Result<std::vector<ChunkRow>> list_chunks(Tx& tx, std::string_view bot_id,
                                           std::string_view source_id,
                                           const std::optional<ChunkPosition>& after, int limit);
 Result<int64_t> count_chunks(Tx& tx, std::string_view source_id);
-// The bot's chunks with these ids (those that still exist), in no particular order.
-Result<std::vector<ChunkRow>> find_chunks(Tx& tx, std::string_view bot_id,
-                                          const std::vector<std::string>& ids);
 
 }  // namespace parley
