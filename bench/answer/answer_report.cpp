@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "answer/sentence_splitter.h"
+#include "search/sentence_splitter.h"
 
 namespace parley::bench {
 namespace {

@@ -25,7 +25,7 @@
 
 #include "answer/extractive_answerer.h"
 #include "answer/follow_up.h"
-#include "answer/sentence_splitter.h"
+#include "search/sentence_splitter.h"
 #include "answer_report.h"
 #include "api_bot.h"
 #include "search/analyzer.h"

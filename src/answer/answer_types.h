@@ -9,6 +9,8 @@
 
 namespace parley {
 
+class KeptAnalyses;  // answer/passage_analysis.h
+
 // The source a passage came from, as a citation shows it.
 struct PassageSource {
   std::string id;
@@ -46,6 +48,9 @@ struct AnswerRequest {
   std::vector<Turn> history;  // earlier turns, oldest first, without `question`
   AnswerSettings settings;
   std::vector<Passage> passages;
+  // Where the passages' analyses may be kept already (the search index's), asked before a
+  // passage is analysed; null: none.
+  const KeptAnalyses* kept_analyses = nullptr;
 };
 
 struct Citation {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "answer/follow_up.h"
-#include "answer/sentence_splitter.h"
+#include "search/sentence_splitter.h"
 
 namespace parley {
 
@@ -159,7 +159,7 @@ Answer ExtractiveAnswerer::answer(const AnswerRequest& request) const {
   }
 
   SentenceScorer scorer(*analyzer_, options_.weights, cache_.get());
-  ScoredSentences scored = scorer.score(question, request.passages);
+  ScoredSentences scored = scorer.score(question, request.passages, request.kept_analyses);
   if (scored.candidates.empty()) return fallback_answer(request.settings, 0);
 
   // The best sentence, then up to two more that add question terms and fit the length.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -222,6 +223,43 @@ TEST_F(ExtractiveAnswererTest, TheAnalysisCacheKeepsTheMostRecentlyUsedPassagesO
   ask_small({all[0]});          // a miss again
   EXPECT_EQ(small.analysis_cache_stats().hits, 4u);
   EXPECT_EQ(small.analysis_cache_stats().misses, 4u);
+}
+
+TEST_F(ExtractiveAnswererTest, AnalysesKeptElsewhereAreAskedForOnAMissOnly) {
+  // Keeps the analysis of the passages whose chunk id it was given, and counts the asks.
+  struct Kept : KeptAnalyses {
+    std::map<std::string, std::shared_ptr<const PassageAnalysis>> by_chunk;
+    mutable int asked = 0;
+    std::shared_ptr<const PassageAnalysis> find(const Passage& passage) const override {
+      ++asked;
+      auto found = by_chunk.find(passage.chunk_id);
+      return found == by_chunk.end() ? nullptr : found->second;
+    }
+  } kept;
+  const auto passages = shop();
+  const Passage& founded = passages[2];  // the one that answers
+  auto analysis = analyse_passage(founded.text, founded.source.title, *analyzer_);
+  kept.by_chunk[founded.chunk_id] = std::make_shared<const PassageAnalysis>(analysis);
+
+  AnswerRequest request;
+  request.question = "When was the shop founded?";
+  request.passages = passages;
+  request.kept_analyses = &kept;
+  const Answer answer = answerer_.answer(request);
+  EXPECT_EQ(answer.text, ask("When was the shop founded?", passages).text);
+  EXPECT_EQ(kept.asked, 3);  // each passage missed the cache once
+  answerer_.answer(request);
+  EXPECT_EQ(kept.asked, 3);  // then all were in the cache
+  EXPECT_EQ(answerer_.analysis_cache_stats().misses, 3u);
+
+  // What is kept is used as given: a changed sentence of the kept analysis shows.
+  analysis.sentences.clear();  // no sentence left to answer from
+  kept.by_chunk[founded.chunk_id] = std::make_shared<const PassageAnalysis>(analysis);
+  ExtractiveAnswerer fresh(analyzer_);
+  const Answer from_kept = fresh.answer(request);
+  for (const Citation& citation : from_kept.citations) {
+    EXPECT_NE(citation.chunk_id, founded.chunk_id);
+  }
 }
 
 }  // namespace

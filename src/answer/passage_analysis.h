@@ -1,46 +1,32 @@
-// A passage's text analysed for the extractive answerer once, not on every turn: its
-// sentences with their tokens (as indexes into the passage's own vocabulary of terms) and
-// its title's terms. All of it is independent of the question, so a turn only scores.
-// PassageAnalysisCache keeps the analyses of recently answered-from chunks, bounded, least
-// recently used out; shared by the threads of one ExtractiveAnswerer.
+// PassageAnalysisCache keeps the analyses (search/sentence_analysis.h) of recently
+// answered-from passages that come without one, bounded, least recently used out; shared
+// by the threads of one ExtractiveAnswerer.
 #pragma once
 
-#include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include "answer/answer_types.h"
 #include "search/analyzer.h"
+#include "search/sentence_analysis.h"
 
 namespace parley {
 
-struct AnalysedSentence {
-  size_t offset = 0;  // where it lies in the passage's text
-  size_t length = 0;
-  size_t words = 0;
-  // Its tokens in order (stopwords left out): a term as an index into the vocabulary, and
-  // its word position.
-  std::vector<uint32_t> terms;
-  std::vector<uint32_t> positions;
+// Analyses kept beside the passages' texts: the search index keeps each chunk's.
+class KeptAnalyses {
+ public:
+  virtual ~KeptAnalyses() = default;
+  // The passage's analysis when one is kept for its very text and title, else null.
+  virtual std::shared_ptr<const PassageAnalysis> find(const Passage& passage) const = 0;
 };
 
-struct PassageAnalysis {
-  std::vector<std::string> vocabulary;  // the distinct terms of the sentences, sorted
-  std::vector<AnalysedSentence> sentences;
-  std::set<std::string> title_terms;
-
-  // The term's index in the vocabulary, or -1 when no sentence has it.
-  int64_t term_index(std::string_view term) const;
-};
-
-// The analysis of `passage` (its text and its source's title) with `analyzer`.
-PassageAnalysis analyse_passage(const Passage& passage, const Analyzer& analyzer);
+// The passage's analysis: the one kept, or made from its text.
+std::shared_ptr<const PassageAnalysis> analysis_of(const Passage& passage, const Analyzer& analyzer,
+                                                   const KeptAnalyses* kept);
 
 class PassageAnalysisCache {
  public:
@@ -49,8 +35,9 @@ class PassageAnalysisCache {
       : analyzer_(analyzer), capacity_(capacity) {}
 
   // The passage's analysis, from the cache when the chunk's text and title are the ones it
-  // was analysed with (an edited chunk keeps its id: the text is compared whole).
-  std::shared_ptr<const PassageAnalysis> get(const Passage& passage);
+  // was analysed with (an edited chunk keeps its id: the text is compared whole), else
+  // analysis_of() (a miss).
+  std::shared_ptr<const PassageAnalysis> get(const Passage& passage, const KeptAnalyses* kept);
 
   struct Stats {
     uint64_t hits = 0;

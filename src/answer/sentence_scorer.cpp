@@ -72,7 +72,8 @@ double weighted_coverage(const QuestionTerms& question, const TermIdf& idf,
 }
 
 ScoredSentences SentenceScorer::score(const QuestionTerms& question,
-                                      const std::vector<Passage>& passages) const {
+                                      const std::vector<Passage>& passages,
+                                      const KeptAnalyses* kept) const {
   ScoredSentences out;
   out.analyses.resize(passages.size());
   QuestionWeights weights;
@@ -88,9 +89,7 @@ ScoredSentences SentenceScorer::score(const QuestionTerms& question,
     const Passage& passage = passages[p];
     if (!passage.question.empty()) continue;  // Q&A pairs are matched whole
     ++used;
-    out.analyses[p] =
-        cache_ ? cache_->get(passage)
-               : std::make_shared<const PassageAnalysis>(analyse_passage(passage, analyzer_));
+    out.analyses[p] = cache_ ? cache_->get(passage, kept) : analysis_of(passage, analyzer_, kept);
     const PassageAnalysis& analysis = *out.analyses[p];
     question_term[p].assign(analysis.vocabulary.size(), -1);
     for (size_t i = 0; i < question_size; ++i) {

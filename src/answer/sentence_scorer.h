@@ -72,8 +72,10 @@ class SentenceScorer {
                           PassageAnalysisCache* cache = nullptr)
       : analyzer_(analyzer), weights_(weights), cache_(cache) {}
 
-  // Every sentence of the first max_passages non-Q&A passages, best first.
-  ScoredSentences score(const QuestionTerms& question, const std::vector<Passage>& passages) const;
+  // Every sentence of the first max_passages non-Q&A passages, best first. `kept`: where
+  // their analyses may be kept already.
+  ScoredSentences score(const QuestionTerms& question, const std::vector<Passage>& passages,
+                        const KeptAnalyses* kept = nullptr) const;
 
  private:
   const Analyzer& analyzer_;

@@ -36,6 +36,22 @@ Status check_input(const ChatInput& input, const ChatOptions& options) {
   return ok_status();
 }
 
+// The analyses the bot's search index keeps for its chunks.
+class IndexedAnalyses : public KeptAnalyses {
+ public:
+  IndexedAnalyses(SearchService& search, std::string_view workspace_id, std::string_view bot_id)
+      : search_(search), workspace_id_(workspace_id), bot_id_(bot_id) {}
+  std::shared_ptr<const PassageAnalysis> find(const Passage& passage) const override {
+    return search_.analysis(workspace_id_, bot_id_,
+                            {passage.chunk_id, passage.text, passage.source.title});
+  }
+
+ private:
+  SearchService& search_;
+  std::string_view workspace_id_;
+  std::string_view bot_id_;
+};
+
 MessageRow message_row(const ConversationRow& conversation, std::string id, std::string role,
                        int64_t now) {
   MessageRow row;
@@ -88,43 +104,45 @@ Result<Answer> ChatService::answer(std::string_view workspace_id, const BotView&
                                    const std::vector<Turn>& history, const DeltaFn& on_delta) {
   const LanguageTools& tools = tools_for(bot.language);
   const std::string query = retrieval_query(question, history, *tools.analyzer);
-  const bool generative = settings.answer_mode == "generative";
-  // Hits of one source whose contexts meet make one passage: more hits are asked for than
-  // passages wanted, so that neighbouring chunks do not crowd other sources out.
-  const size_t hits =
-      options_.context_chunks > 0 ? 2 * options_.search_limit : options_.search_limit;
-  auto results = search_.search(workspace_id, bot.id, query, hits);
-  if (!results) return results.error();
-  // The extractive answerer reads each hit with its neighbouring chunks: a document cut
-  // in chunks then answers as it would whole (its opening sentences, a sentence's context
-  // across a cut). The model gets the hits alone, within its prompt's budget.
-  auto neighbours = search_.neighbours(workspace_id, bot.id, *results, options_.context_chunks);
-  if (!neighbours) return neighbours.error();
+  const IndexedAnalyses kept(search_, workspace_id, bot.id);
   AnswerRequest request;
   request.question = question;
   request.history = history;
   request.settings = {settings.confidence_threshold, settings.fallback_message};
-  request.passages = passages_in_context(generative ? *results : std::move(*results), *neighbours,
-                                         options_.search_limit);
-  // Computed for a generative bot too: it is cheap, gives the confidence of the passages,
-  // and is the answer when the model fails.
-  Answer extractive = tools.answerer->answer(request);
-  // Below the threshold the bot says it does not know and offers a human, in either mode:
-  // the passages do not hold the answer, and a model would only guess.
-  if (!generative || extractive.fallback) return extractive;
-  results->resize(std::min(results->size(), options_.search_limit));
-  auto generated =
-      generate_answer({settings, passages_from(std::move(*results)), history, question},
-                      options_.model, breaker_, on_delta);
-  if (!generated) {
-    // The visitor gets an answer either way; chat is high volume, so no log line per turn:
-    // /metrics counts it.
-    model_counters_.fallbacks.fetch_add(1, std::memory_order_relaxed);
-    return extractive;
+  request.kept_analyses = &kept;
+  if (settings.answer_mode == "generative") {
+    auto results = search_.search(workspace_id, bot.id, query, options_.search_limit);
+    if (!results) return results.error();
+    request.passages = passages_from(std::move(*results));
+    // The extractive answer over the passages the model gets: its confidence is theirs, and
+    // it is the answer when the model fails. Below the threshold the bot says it does not
+    // know and offers a human: the passages do not hold the answer, a model would only guess.
+    Answer extractive = tools.answerer->answer(request);
+    if (extractive.fallback) return extractive;
+    auto generated = generate_answer({settings, request.passages, history, question},
+                                     options_.model, breaker_, on_delta);
+    if (!generated) {
+      // The visitor gets an answer either way; chat is high volume, so no log line per
+      // turn: /metrics counts it.
+      model_counters_.fallbacks.fetch_add(1, std::memory_order_relaxed);
+      return extractive;
+    }
+    model_counters_.answers.fetch_add(1, std::memory_order_relaxed);
+    generated->confidence = extractive.confidence;
+    return std::move(*generated);
   }
-  model_counters_.answers.fetch_add(1, std::memory_order_relaxed);
-  generated->confidence = extractive.confidence;
-  return std::move(*generated);
+  // Hits of one source whose contexts meet make one passage: more hits are asked for than
+  // passages wanted, so that neighbouring chunks do not crowd other sources out. Each hit
+  // is read with its neighbouring chunks: a document cut in chunks then answers as it
+  // would whole (its opening sentences, a sentence's context across a cut).
+  const size_t hits =
+      options_.context_chunks > 0 ? 2 * options_.search_limit : options_.search_limit;
+  auto results = search_.search(workspace_id, bot.id, query, hits);
+  if (!results) return results.error();
+  auto neighbours = search_.neighbours(workspace_id, bot.id, *results, options_.context_chunks);
+  if (!neighbours) return neighbours.error();
+  request.passages = passages_in_context(std::move(*results), *neighbours, options_.search_limit);
+  return tools.answerer->answer(request);
 }
 
 Result<ChatService::OpenConversation> ChatService::open_conversation(std::string_view workspace_id,

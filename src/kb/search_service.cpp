@@ -314,6 +314,17 @@ Result<std::vector<HitNeighbours>> SearchService::neighbours(
   return out;
 }
 
+std::shared_ptr<const PassageAnalysis> SearchService::analysis(std::string_view workspace_id,
+                                                               std::string_view bot_id,
+                                                               const PassageText& passage) {
+  auto entry = find(workspace_id, bot_id);
+  if (!entry) return nullptr;
+  std::shared_lock reading((*entry)->lock);
+  auto chunk = (*entry)->chunks.find(std::string(passage.chunk_id));
+  if (chunk == (*entry)->chunks.end() || chunk->second.body.text != passage.text) return nullptr;
+  return (*entry)->index->passage_analysis(passage.chunk_id, passage.title);
+}
+
 void SearchService::source_changed(const std::string& bot_id, const std::string& source_id) {
   auto entry = loaded(bot_id);
   if (!entry) return;  // built from the store when first used

@@ -88,6 +88,18 @@ class SearchService {
                                                 const std::vector<SearchResult>& results,
                                                 size_t each_side);
 
+  // A passage for the extractive answerer: a chunk's text, or several chunks' joined.
+  struct PassageText {
+    std::string_view chunk_id;
+    std::string_view text;
+    std::string_view title;  // its source's
+  };
+  // When the passage is a chunk's whole text, the sentence analysis its index keeps
+  // (SearchIndex::passage_analysis), so that the answerer analyses nothing; else null (a
+  // passage of joined chunks, a bot not found).
+  std::shared_ptr<const PassageAnalysis> analysis(std::string_view workspace_id,
+                                                  std::string_view bot_id,
+                                                  const PassageText& passage);
   // Keep loaded indexes current: a source was (re)processed, or deleted; a bot deleted (or
   // its settings changed: its index is dropped and rebuilt with them at the next search);
   // a workspace deleted (its bots' indexes and texts dropped).

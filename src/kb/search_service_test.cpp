@@ -175,6 +175,24 @@ TEST_P(SearchServiceTest, NeighboursAreTheChunksBesideAHitInItsSource) {
   EXPECT_FALSE(kb_->search.neighbours("ws_other", bot_, *found, 1).ok());
 }
 
+TEST_P(SearchServiceTest, AHitsWholeTextComesWithTheSentenceAnalysisItsIndexKeeps) {
+  add_text(bot_, "Refunds", "A refund is paid within 14 days. Ask the shop first.");
+  auto found = kb_->search.search(ws_, bot_, "refund", 5);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_EQ(found->size(), 1u);
+  const SearchResult& hit = found->front();
+  auto kept = kb_->search.analysis(ws_, bot_, {hit.chunk_id, hit.text, hit.source.title});
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(*kept, analyse_passage(hit.text, "Refunds", Analyzer("en")));
+  EXPECT_EQ(kept->sentences.size(), 2u);
+  // Not one chunk's text (joined chunks): the answerer analyses it.
+  const std::string joined = hit.text + "\n\nAnother chunk's text.";
+  EXPECT_EQ(kb_->search.analysis(ws_, bot_, {hit.chunk_id, joined, "Refunds"}), nullptr);
+  EXPECT_EQ(kb_->search.analysis(ws_, bot_, {"chk_unknown", hit.text, "Refunds"}), nullptr);
+  // Another workspace's bot is not found.
+  EXPECT_EQ(kb_->search.analysis("ws_other", bot_, {hit.chunk_id, hit.text, "Refunds"}), nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SearchServiceTest, ::testing::Values("sqlite", "postgres"),
                          store_testing::backend_name);
 

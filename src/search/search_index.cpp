@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <atomic>
+#include <bit>
 #include <mutex>
 #include <span>
 #include <unordered_map>
@@ -14,6 +14,7 @@
 #include "search/index_varint.h"
 #include "search/index_vocabulary.h"
 #include "search/ranking_proximity.h"
+#include "search/sentence_analysis.h"
 
 namespace parley {
 namespace {
@@ -31,8 +32,12 @@ struct Doc {
   const std::string* chunk_id = nullptr;  // the key in Impl::chunk_ids, stored once
   uint32_t source = 0;
   std::array<uint32_t, kIndexFields> length{};  // in words
-  uint32_t token_count = 0;                       // every field
-  std::vector<uint8_t> tokens;  // per field: token count, then each token's term id
+  uint32_t token_count = 0;                     // every field
+  std::vector<uint8_t> tokens;                  // per field: token count, then each token's term id
+  // The body's sentence analysis for the answerer (empty for a Q&A pair): its vocabulary's
+  // size and term ids (in the terms' order), then the sentence count and per sentence its
+  // offset, length, words and token count, then each token's vocabulary index and position.
+  std::vector<uint8_t> sentences;
 };
 
 constexpr size_t kMatchBits = 32;  // query terms whose matches are tracked (highlights)
@@ -139,6 +144,9 @@ struct SearchIndex::Impl {
   mutable std::vector<std::unique_ptr<Scratch>> scratch_pool;
 
   void add(const ChunkText& chunk);
+  void keep_sentences(const std::string& body, Doc& doc);
+  std::shared_ptr<const PassageAnalysis> passage_analysis(std::string_view chunk_id,
+                                                          std::string_view title) const;
   void remove(std::string_view chunk_id);
   void sweep();
   void refresh_statistics() const;
@@ -196,6 +204,8 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
     total_length[field] += words;
   }
   doc.tokens.shrink_to_fit();
+  doc.sentences.clear();
+  if (chunk.question.empty()) keep_sentences(chunk.body, doc);
   std::sort(field_terms.begin(), field_terms.end());
   for (size_t i = 0; i < field_terms.size();) {
     const uint32_t term = static_cast<uint32_t>(field_terms[i] >> 2);
@@ -213,6 +223,51 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
   alive[number] = 1;
   ++live_docs;
   statistics_stale = true;
+}
+
+// Analysed once here, so that answering from the chunk analyses nothing.
+void SearchIndex::Impl::keep_sentences(const std::string& body, Doc& doc) {
+  const PassageAnalysis analysis = analyse_passage(body, {}, *analyzer);
+  std::vector<uint8_t>& out = doc.sentences;
+  put_varint(out, static_cast<uint32_t>(analysis.vocabulary.size()));
+  for (const std::string& term : analysis.vocabulary) put_varint(out, vocabulary.term_id(term));
+  put_varint(out, static_cast<uint32_t>(analysis.sentences.size()));
+  for (const AnalysedSentence& sentence : analysis.sentences) {
+    for (size_t value : {sentence.offset, sentence.length, sentence.words, sentence.terms.size()}) {
+      put_varint(out, static_cast<uint32_t>(value));
+    }
+    for (size_t i = 0; i < sentence.terms.size(); ++i) {
+      put_varint(out, sentence.terms[i]);
+      put_varint(out, sentence.positions[i]);
+    }
+  }
+  out.shrink_to_fit();
+}
+
+std::shared_ptr<const PassageAnalysis> SearchIndex::Impl::passage_analysis(
+    std::string_view chunk_id, std::string_view title) const {
+  const auto found = chunk_ids.find(chunk_id);
+  if (found == chunk_ids.end()) return nullptr;
+  const Doc& doc = docs[found->second];
+  if (doc.sentences.empty()) return nullptr;
+  auto analysis = std::make_shared<PassageAnalysis>();
+  for (const Token& token : analyzer->analyze(title)) analysis->title_terms.insert(token.term);
+  const uint8_t* p = doc.sentences.data();
+  analysis->vocabulary.resize(get_varint(p));
+  for (std::string& term : analysis->vocabulary) term = vocabulary.terms.key(get_varint(p));
+  analysis->sentences.resize(get_varint(p));
+  for (AnalysedSentence& sentence : analysis->sentences) {
+    sentence.offset = get_varint(p);
+    sentence.length = get_varint(p);
+    sentence.words = get_varint(p);
+    sentence.terms.resize(get_varint(p));
+    sentence.positions.resize(sentence.terms.size());
+    for (size_t i = 0; i < sentence.terms.size(); ++i) {
+      sentence.terms[i] = get_varint(p);
+      sentence.positions[i] = get_varint(p);
+    }
+  }
+  return analysis;
 }
 
 void SearchIndex::Impl::remove(std::string_view chunk_id) {
@@ -505,7 +560,9 @@ size_t SearchIndex::Impl::memory_bytes() const {
   };
   size_t bytes = vocabulary.memory_bytes() + map_bytes(chunk_ids) + map_bytes(source_numbers);
   bytes += docs.capacity() * sizeof(Doc);
-  for (const Doc& doc : docs) bytes += heap_block_bytes(doc.tokens.capacity());
+  for (const Doc& doc : docs) {
+    bytes += heap_block_bytes(doc.tokens.capacity()) + heap_block_bytes(doc.sentences.capacity());
+  }
   bytes += alive.capacity() + (free_docs.capacity() + removed_docs.capacity()) * sizeof(uint32_t);
   bytes += field_terms.capacity() * sizeof(uint64_t) + norms.capacity() * sizeof(float) +
            expandable.capacity();
@@ -515,8 +572,7 @@ size_t SearchIndex::Impl::memory_bytes() const {
   std::lock_guard lock(scratch_mutex);
   for (const auto& scratch : scratch_pool) {
     bytes += sizeof(Scratch) + scratch->scores.capacity() * sizeof(Accumulated) +
-             scratch->scored_blocks.capacity() +
-             scratch->hits.capacity() * sizeof(WordHit) +
+             scratch->scored_blocks.capacity() + scratch->hits.capacity() * sizeof(WordHit) +
              scratch->model.capacity() * sizeof(float);
   }
   return bytes;
@@ -546,5 +602,10 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query,
 }
 
 size_t SearchIndex::memory_bytes() const { return impl_->memory_bytes(); }
+
+std::shared_ptr<const PassageAnalysis> SearchIndex::passage_analysis(std::string_view chunk_id,
+                                                                     std::string_view title) const {
+  return impl_->passage_analysis(chunk_id, title);
+}
 
 }  // namespace parley

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "search/analyzer.h"
+#include "search/sentence_analysis.h"
 
 namespace parley {
 
@@ -72,6 +73,12 @@ class SearchIndex {
   void set_synonyms(const std::map<std::string, std::vector<std::string>>& synonyms);
 
   std::vector<SearchHit> search(std::string_view query, const SearchOptions& options) const;
+
+  // The chunk's body analysed for the extractive answerer when it was added, with `title`'s
+  // terms: what analyse_passage(body, title) gives, without analysing. Null for a chunk not
+  // indexed or a Q&A pair.
+  std::shared_ptr<const PassageAnalysis> passage_analysis(std::string_view chunk_id,
+                                                          std::string_view title) const;
 
   // Bytes held by the index (postings, vocabulary, documents), for memory accounting.
   size_t memory_bytes() const;

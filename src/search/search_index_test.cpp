@@ -191,5 +191,30 @@ TEST_F(SearchIndexTest, MemoryIsAccounted) {
   EXPECT_GT(index_.memory_bytes(), empty + 500 * 20);
 }
 
+TEST_F(SearchIndexTest, KeepsEachChunksSentenceAnalysisAsAnalysingItsBodyGives) {
+  const std::vector<std::string> bodies = {
+      "Refunds take five days. Dr. Smith approves them, e.g. for orders over 3.5 kg!",
+      "Order E-1042 ships from the Zürich warehouse. Café hours: 9-17.\n\nAsk us anything?",
+      "One sentence without an end", ""};
+  for (size_t i = 0; i < bodies.size(); ++i) add("c" + std::to_string(i), bodies[i]);
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    auto kept = index_.passage_analysis("c" + std::to_string(i), "Shipping & Returns");
+    ASSERT_NE(kept, nullptr) << bodies[i];
+    EXPECT_EQ(*kept, analyse_passage(bodies[i], "Shipping & Returns", *analyzer_)) << bodies[i];
+  }
+  EXPECT_FALSE(index_.passage_analysis("c0", "")->vocabulary.empty());
+
+  // None for a chunk not indexed (any more) or a Q&A pair (answered whole).
+  EXPECT_EQ(index_.passage_analysis("missing", ""), nullptr);
+  index_.remove("c0");
+  EXPECT_EQ(index_.passage_analysis("c0", ""), nullptr);
+  index_.add(ChunkText{"qa", "src_1", "", "", "Five days.", "How long do refunds take?"});
+  EXPECT_EQ(index_.passage_analysis("qa", ""), nullptr);
+  // A chunk added again under its id has its new text's analysis.
+  add("c1", "Now it is one new sentence.");
+  EXPECT_EQ(*index_.passage_analysis("c1", ""),
+            analyse_passage("Now it is one new sentence.", "", *analyzer_));
+}
+
 }  // namespace
 }  // namespace parley

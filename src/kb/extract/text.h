@@ -25,7 +25,7 @@ std::string to_valid_utf8(std::string_view text);
 
 // Valid UTF-8 with runs of whitespace (ASCII and Unicode spaces, line breaks) turned into one
 // space, control and zero-width characters dropped, and the ends trimmed.
-// (Not collapse_whitespace: answer/sentence_splitter.h has that name for its ASCII version,
+// (Not collapse_whitespace: search/sentence_splitter.h has that name for its ASCII version,
 // and chat links both libraries.)
 std::string normalize_whitespace(std::string_view text);
 

@@ -1,4 +1,4 @@
-#include "answer/sentence_splitter.h"
+#include "search/sentence_splitter.h"
 
 #include <array>
 #include <cctype>
