@@ -135,8 +135,13 @@ char joiner_of(char16_t c) {
 // One analyze() call: segments the text and turns words and identifier runs into tokens.
 class Tokenizer {
  public:
-  Tokenizer(const LanguageRules& language, bool keep_stopwords, std::vector<Token>& out)
-      : language_(language), state_(thread_state()), keep_stopwords_(keep_stopwords), out_(out) {
+  Tokenizer(const LanguageRules& language, bool keep_stopwords, std::vector<Token>& out,
+            uint32_t first_position = 0)
+      : language_(language),
+        state_(thread_state()),
+        keep_stopwords_(keep_stopwords),
+        out_(out),
+        position_(first_position) {
     state_.run.clear();
     state_.parts.clear();
   }
@@ -167,6 +172,7 @@ class Tokenizer {
     }
     flush();
   }
+  uint32_t next_position() const { return position_; }
 
  private:
   void ascii_chunk(std::string_view chunk) {
@@ -362,7 +368,7 @@ class Tokenizer {
   ThreadState& state_;
   const bool keep_stopwords_;
   std::vector<Token>& out_;
-  uint32_t position_ = 0;
+  uint32_t position_;
   bool run_is_identifier_ = false;
 };
 
@@ -381,6 +387,15 @@ std::vector<Token> Analyzer::analyze(std::string_view text, bool keep_stopwords)
   std::vector<Token> tokens;
   tokens.reserve(text.size() / 6 + 1);
   Tokenizer(impl_->rules, keep_stopwords, tokens).analyze(text);
+  return tokens;
+}
+
+std::vector<Token> Analyzer::analyze_piece(std::string_view piece, uint32_t& position) const {
+  std::vector<Token> tokens;
+  tokens.reserve(piece.size() / 6 + 1);
+  Tokenizer tokenizer(impl_->rules, /*keep_stopwords=*/false, tokens, position);
+  tokenizer.analyze(piece);
+  position = tokenizer.next_position();
   return tokens;
 }
 

@@ -32,6 +32,10 @@ class Analyzer {
   // positions are skipped either way, so phrase distances stay true). An identifier
   // ("E-1042", "AB-12-XY") comes whole, then its parts ("1042") at the same position.
   std::vector<Token> analyze(std::string_view text, bool keep_stopwords = false) const;
+  // analyze() of one piece of a longer text, the pieces in order and apart only by
+  // whitespace (its sentences): word positions start at `position`, which comes back past
+  // the piece's words, so that the pieces' tokens together are the whole text's.
+  std::vector<Token> analyze_piece(std::string_view piece, uint32_t& position) const;
 
   // The Snowball algorithm in use ("english"), or "" when none.
   const std::string& stemmer_name() const;

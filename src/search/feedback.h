@@ -30,9 +30,9 @@ std::vector<uint8_t> expandable_terms(const Vocabulary& vocabulary, uint32_t liv
 
 // Up to `max_terms` expandable terms of the feedback chunks (best first) that the query
 // lacks, by relevance model probability (term frequency weighted by a softmax of the
-// scores; the tail of chunks past 95% of the softmax weight is not read), weighing `total_weight` times the query's own weight together. `model`: working
-// memory by term id, all zero before and after. Deterministic: ties go by term text, never
-// by id.
+// scores; the tail of chunks past 95% of the softmax weight is not read), weighing `total_weight`
+// times the query's own weight together. `model`: working memory by term id, all zero before and
+// after. Deterministic: ties go by term text, never by id.
 std::vector<ExpansionTerm> feedback_terms(std::span<const FeedbackDoc> docs,
                                           std::span<const QueryTerm> query,
                                           const Vocabulary& vocabulary,

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <bit>
 #include <mutex>
+#include <numeric>
 #include <span>
 #include <unordered_map>
 
@@ -22,6 +23,7 @@ namespace {
 constexpr size_t kRerankDepth = 10;    // candidates that get the proximity bonus: a first page
 constexpr size_t kMaxQueryWords = 64;  // a pasted page is answered by its first words
 constexpr size_t kMinSweep = 256;      // removed chunks waiting before a full compaction
+constexpr int kBodyField = 2;          // of title, headings, body, question
 
 struct StringHash {
   using is_transparent = void;
@@ -34,9 +36,10 @@ struct Doc {
   std::array<uint32_t, kIndexFields> length{};  // in words
   uint32_t token_count = 0;                     // every field
   std::vector<uint8_t> tokens;                  // per field: token count, then each token's term id
-  // The body's sentence analysis for the answerer (empty for a Q&A pair): its vocabulary's
-  // size and term ids (in the terms' order), then the sentence count and per sentence its
-  // offset, length, words and token count, then each token's vocabulary index and position.
+  // The answerer's sentence analysis of the body (empty for a Q&A pair): the sentence
+  // count, per sentence its offset, length, words and token count and each token's word
+  // position in it; the body's distinct terms (ids, sorted as strings); each body token's
+  // index among them.
   std::vector<uint8_t> sentences;
 };
 
@@ -144,7 +147,9 @@ struct SearchIndex::Impl {
   mutable std::vector<std::unique_ptr<Scratch>> scratch_pool;
 
   void add(const ChunkText& chunk);
-  void keep_sentences(const std::string& body, Doc& doc);
+  void keep_sentences(std::string_view body, const TextSentences& sentences, Doc& doc);
+  void keep_terms(Doc& doc) const;
+  static std::vector<uint32_t> field_tokens(const Doc& doc, int field);
   std::shared_ptr<const PassageAnalysis> passage_analysis(std::string_view chunk_id,
                                                           std::string_view title) const;
   void remove(std::string_view chunk_id);
@@ -184,9 +189,22 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
                                             &chunk.question};
   field_terms.clear();
   doc.tokens.clear();
+  doc.sentences.clear();
   for (int field = 0; field < kIndexFields; ++field) {
-    const auto tokens =
-        texts[field]->empty() ? std::vector<Token>{} : analyzer->analyze(*texts[field]);
+    const std::string& text = *texts[field];
+    std::vector<Token> tokens;
+    if (field == kBodyField && chunk.question.empty()) {
+      // Analysed sentence by sentence: the same tokens, and the body's sentence analysis
+      // kept for the answerer from the same work.
+      TextSentences sentences = analyse_sentences(text, *analyzer);
+      keep_sentences(text, sentences, doc);
+      for (std::vector<Token>& piece : sentences.tokens) {
+        tokens.insert(tokens.end(), std::make_move_iterator(piece.begin()),
+                      std::make_move_iterator(piece.end()));
+      }
+    } else if (!text.empty()) {
+      tokens = analyzer->analyze(text);
+    }
     put_varint(doc.tokens, static_cast<uint32_t>(tokens.size()));
     for (const Token& token : tokens) {
       const uint32_t term = vocabulary.intern(token);
@@ -204,9 +222,8 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
     total_length[field] += words;
   }
   doc.tokens.shrink_to_fit();
-  doc.sentences.clear();
-  if (chunk.question.empty()) keep_sentences(chunk.body, doc);
   std::sort(field_terms.begin(), field_terms.end());
+  if (!doc.sentences.empty()) keep_terms(doc);
   for (size_t i = 0; i < field_terms.size();) {
     const uint32_t term = static_cast<uint32_t>(field_terms[i] >> 2);
     FieldFreqs freqs{};
@@ -225,23 +242,61 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
   statistics_stale = true;
 }
 
-// Analysed once here, so that answering from the chunk analyses nothing.
-void SearchIndex::Impl::keep_sentences(const std::string& body, Doc& doc) {
-  const PassageAnalysis analysis = analyse_passage(body, {}, *analyzer);
+// What the answerer needs of the body beyond its tokens, so that answering from the chunk
+// analyses nothing.
+void SearchIndex::Impl::keep_sentences(std::string_view body, const TextSentences& sentences,
+                                       Doc& doc) {
   std::vector<uint8_t>& out = doc.sentences;
-  put_varint(out, static_cast<uint32_t>(analysis.vocabulary.size()));
-  for (const std::string& term : analysis.vocabulary) put_varint(out, vocabulary.term_id(term));
-  put_varint(out, static_cast<uint32_t>(analysis.sentences.size()));
-  for (const AnalysedSentence& sentence : analysis.sentences) {
-    for (size_t value : {sentence.offset, sentence.length, sentence.words, sentence.terms.size()}) {
+  put_varint(out, static_cast<uint32_t>(sentences.texts.size()));
+  for (size_t s = 0; s < sentences.texts.size(); ++s) {
+    const std::string_view text = sentences.texts[s];
+    const std::vector<Token>& tokens = sentences.tokens[s];
+    const size_t offset = static_cast<size_t>(text.data() - body.data());
+    for (size_t value : {offset, text.size(), word_count(text), tokens.size()}) {
       put_varint(out, static_cast<uint32_t>(value));
     }
-    for (size_t i = 0; i < sentence.terms.size(); ++i) {
-      put_varint(out, sentence.terms[i]);
-      put_varint(out, sentence.positions[i]);
+    for (const Token& token : tokens)
+      put_varint(out, token.position - sentences.first_positions[s]);
+  }
+}
+
+// The answerer's vocabulary (the body's distinct terms in their strings' order), then each
+// body token's index in it: sorted once here rather than at every read. From the body's
+// term ids in field_terms (sorted) and in doc.tokens (in order).
+void SearchIndex::Impl::keep_terms(Doc& doc) const {
+  std::vector<uint32_t> terms;
+  for (uint64_t field_term : field_terms) {
+    const auto term = static_cast<uint32_t>(field_term >> 2);
+    if ((field_term & 3) == kBodyField && (terms.empty() || terms.back() != term)) {
+      terms.push_back(term);
     }
   }
-  out.shrink_to_fit();
+  std::vector<std::pair<uint32_t, uint32_t>> rank_of(terms.size());  // term id, index
+  std::sort(terms.begin(), terms.end(), [this](uint32_t a, uint32_t b) {
+    return vocabulary.terms.key(a) < vocabulary.terms.key(b);
+  });
+  put_varint(doc.sentences, static_cast<uint32_t>(terms.size()));
+  for (uint32_t i = 0; i < terms.size(); ++i) {
+    put_varint(doc.sentences, terms[i]);
+    rank_of[i] = {terms[i], i};
+  }
+  std::sort(rank_of.begin(), rank_of.end());
+  for (uint32_t term : field_tokens(doc, kBodyField)) {
+    put_varint(doc.sentences,
+               std::lower_bound(rank_of.begin(), rank_of.end(), std::pair{term, 0u})->second);
+  }
+  doc.sentences.shrink_to_fit();
+}
+
+// A field's term ids in order, from the doc's token sequence.
+std::vector<uint32_t> SearchIndex::Impl::field_tokens(const Doc& doc, int field) {
+  const uint8_t* p = doc.tokens.data();
+  for (int skipped = 0; skipped < field; ++skipped) {
+    for (uint32_t count = get_varint(p); count > 0; --count) get_varint(p);
+  }
+  std::vector<uint32_t> terms(get_varint(p));
+  for (uint32_t& term : terms) term = get_varint(p);
+  return terms;
 }
 
 std::shared_ptr<const PassageAnalysis> SearchIndex::Impl::passage_analysis(
@@ -253,19 +308,19 @@ std::shared_ptr<const PassageAnalysis> SearchIndex::Impl::passage_analysis(
   auto analysis = std::make_shared<PassageAnalysis>();
   for (const Token& token : analyzer->analyze(title)) analysis->title_terms.insert(token.term);
   const uint8_t* p = doc.sentences.data();
-  analysis->vocabulary.resize(get_varint(p));
-  for (std::string& term : analysis->vocabulary) term = vocabulary.terms.key(get_varint(p));
   analysis->sentences.resize(get_varint(p));
   for (AnalysedSentence& sentence : analysis->sentences) {
     sentence.offset = get_varint(p);
     sentence.length = get_varint(p);
     sentence.words = get_varint(p);
-    sentence.terms.resize(get_varint(p));
-    sentence.positions.resize(sentence.terms.size());
-    for (size_t i = 0; i < sentence.terms.size(); ++i) {
-      sentence.terms[i] = get_varint(p);
-      sentence.positions[i] = get_varint(p);
-    }
+    sentence.positions.resize(get_varint(p));
+    for (uint32_t& position : sentence.positions) position = get_varint(p);
+  }
+  analysis->vocabulary.resize(get_varint(p));
+  for (std::string& term : analysis->vocabulary) term = vocabulary.terms.key(get_varint(p));
+  for (AnalysedSentence& sentence : analysis->sentences) {
+    sentence.terms.resize(sentence.positions.size());
+    for (uint32_t& term : sentence.terms) term = get_varint(p);
   }
   return analysis;
 }

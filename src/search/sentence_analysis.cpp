@@ -19,27 +19,38 @@ size_t word_count(std::string_view text) {
   return words;
 }
 
+TextSentences analyse_sentences(std::string_view text, const Analyzer& analyzer) {
+  TextSentences out;
+  out.texts = split_sentences(text);
+  uint32_t position = 0;
+  for (std::string_view sentence : out.texts) {
+    out.first_positions.push_back(position);
+    out.tokens.push_back(analyzer.analyze_piece(sentence, position));
+  }
+  return out;
+}
+
 PassageAnalysis analyse_passage(std::string_view text, std::string_view title,
                                 const Analyzer& analyzer) {
+  const TextSentences sentences = analyse_sentences(text, analyzer);
   PassageAnalysis out;
   for (const Token& token : analyzer.analyze(title)) out.title_terms.insert(token.term);
-  // Each sentence's tokens stay until the end: the index views their terms.
-  std::vector<std::vector<Token>> tokens_of;
   std::unordered_map<std::string_view, uint32_t> index;  // term -> first-seen number
   std::vector<std::string_view> seen;                    // by first-seen number
-  for (std::string_view sentence_text : split_sentences(text)) {
+  for (size_t s = 0; s < sentences.texts.size(); ++s) {
+    const std::string_view sentence_text = sentences.texts[s];
+    const std::vector<Token>& tokens = sentences.tokens[s];
     AnalysedSentence sentence;
     sentence.offset = static_cast<size_t>(sentence_text.data() - text.data());
     sentence.length = sentence_text.size();
     sentence.words = word_count(sentence_text);
-    const std::vector<Token>& tokens = tokens_of.emplace_back(analyzer.analyze(sentence_text));
     sentence.terms.reserve(tokens.size());
     sentence.positions.reserve(tokens.size());
     for (const Token& token : tokens) {
       auto [it, added] = index.try_emplace(token.term, static_cast<uint32_t>(seen.size()));
       if (added) seen.push_back(token.term);
       sentence.terms.push_back(it->second);
-      sentence.positions.push_back(token.position);
+      sentence.positions.push_back(token.position - sentences.first_positions[s]);
     }
     out.sentences.push_back(std::move(sentence));
   }

@@ -36,7 +36,16 @@ struct PassageAnalysis {
   bool operator==(const PassageAnalysis&) const = default;
 };
 
-// The analysis of a passage's text and its source's title with `analyzer`.
+// A text cut in sentences (views into it), each with its tokens; word positions go on
+// from one sentence to the next, so that all the tokens in order are analyze(text)'s.
+struct TextSentences {
+  std::vector<std::string_view> texts;
+  std::vector<std::vector<Token>> tokens;
+  std::vector<uint32_t> first_positions;  // each sentence's first word's position
+};
+TextSentences analyse_sentences(std::string_view text, const Analyzer& analyzer);
+
+// The analysis of a passage's text and its source's title.
 PassageAnalysis analyse_passage(std::string_view text, std::string_view title,
                                 const Analyzer& analyzer);
 
