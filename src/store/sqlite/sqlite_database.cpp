@@ -88,12 +88,31 @@ Status SqliteDatabase::write(TxFn fn) {
   request->fn = std::move(fn);
   std::future<Status> done = request->done.get_future();
   {
-    std::lock_guard lock(queue_mutex_);
+    std::unique_lock lock(queue_mutex_);
     if (stopping_) return make_error(ErrorCode::unavailable, "the store is closing");
-    queue_.push_back(std::move(request));
+    if (committing_ || !queue_.empty()) {
+      queue_.push_back(std::move(request));
+      lock.unlock();
+      queue_cv_.notify_one();
+      return done.get();  // rethrows what the write function threw
+    }
+    committing_ = true;
   }
-  queue_cv_.notify_one();
-  return done.get();  // rethrows what the write function threw
+  // Nobody is committing: this thread commits its write itself, sparing the hand-off to
+  // the writer thread and back (two wake-ups). Writes that arrive meanwhile queue, and
+  // the writer thread commits them as one group once this one is done.
+  Group group;
+  group.push_back(std::move(request));
+  const SqliteDatabase* outer = writer_of_this_thread;  // a write inside another store's
+  writer_of_this_thread = this;
+  commit_group(group);
+  writer_of_this_thread = outer;
+  {
+    std::lock_guard lock(queue_mutex_);
+    committing_ = false;
+    if (!queue_.empty()) queue_cv_.notify_one();  // under the lock: the store may be closing
+  }
+  return done.get();
 }
 
 void SqliteDatabase::writer_loop() {
@@ -102,16 +121,19 @@ void SqliteDatabase::writer_loop() {
   while (true) {
     {
       std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      queue_cv_.wait(lock, [this] { return !committing_ && (stopping_ || !queue_.empty()); });
       if (queue_.empty()) return;  // stopping, and everything queued has been committed
       // Everything that arrived while the last group was committing goes in this one.
       while (!queue_.empty() && group.size() < options_.max_group) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      committing_ = true;
     }
     commit_group(group);
     group.clear();
+    std::lock_guard lock(queue_mutex_);
+    committing_ = false;
   }
 }
 

@@ -1,6 +1,8 @@
-// The SQLite backend of the Store: one writer thread commits queued writes in groups (many
-// writes, one fsync) and acknowledges each only after its group commits; every reading
-// thread gets its own connection. Opened by Store::open for the default data directory.
+// The SQLite backend of the Store: one writer commits writes in groups (many writes, one
+// fsync) and acknowledges each only after its group commits: a write that finds nobody
+// committing commits itself on its own thread; writes that arrive while a commit runs
+// queue, and the writer thread commits them together. Every reading thread gets its own
+// connection. Opened by Store::open for the default data directory.
 #pragma once
 
 #include <condition_variable>
@@ -41,7 +43,7 @@ class SqliteDatabase final : public Database {
   Status read(TxFn fn) override;
   StoreStats stats() const override { return stats_.snapshot(); }
 
-  // Writes waiting for the writer thread: lets a test fill a group without sleeping.
+  // Writes queued for the writer thread: lets a test fill a group without sleeping.
   size_t queued_writes() const;
 
  private:
@@ -68,10 +70,12 @@ class SqliteDatabase final : public Database {
   const uint64_t id_;  // tells this instance apart in per-thread caches; never reused
   StatsRecorder stats_;
 
-  std::unique_ptr<SqliteConnection> writer_conn_;  // used only by writer_thread_
+  // Used by one thread at a time: the one that set committing_.
+  std::unique_ptr<SqliteConnection> writer_conn_;
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
   std::deque<std::unique_ptr<Request>> queue_;
+  bool committing_ = false;  // a group is being committed (by the writer thread or a caller)
   bool stopping_ = false;
   std::thread writer_thread_;
 

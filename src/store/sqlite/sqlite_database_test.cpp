@@ -44,7 +44,7 @@ class SqliteDatabaseTest : public ::testing::Test {
   }
 
   // Runs `count` writes so that all but the first land in one group: the first holds the
-  // writer thread inside its function until the others are queued behind it.
+  // writer inside its function until the others are queued behind it.
   std::vector<Status> write_as_one_group(int count, std::function<Status(Tx&, int)> body) {
     std::vector<Status> results(count, ok_status());
     std::atomic<bool> first_running{false};
@@ -102,6 +102,24 @@ TEST_F(SqliteDatabaseTest, QueuedWritesCommitTogether) {
   EXPECT_EQ(after.commits - before.commits, 2u);  // the first alone, then 31 in one group
   EXPECT_EQ(after.batch_buckets[3] - before.batch_buckets[3], 1u);  // 17-64
   EXPECT_EQ(ids().size(), size_t{kWrites});
+}
+
+// With nobody committing, a write is committed on its caller's thread (no hand-off to the
+// writer thread and back); a write function that writes again is still refused there.
+TEST_F(SqliteDatabaseTest, AWriteWithNobodyCommittingRunsOnItsCallersThread) {
+  const StoreStats before = db_->stats();
+  std::thread::id ran_on;
+  Status nested = ok_status();
+  ASSERT_TRUE(db_->write([&](Tx& tx) {
+                   ran_on = std::this_thread::get_id();
+                   nested = db_->write([](Tx&) { return ok_status(); });
+                   return insert(tx, 1);
+                 })
+                  .ok());
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_FALSE(nested.ok());
+  EXPECT_EQ(ids(), (std::set<int64_t>{1}));
+  EXPECT_EQ(db_->stats().commits - before.commits, 1u);
 }
 
 TEST_F(SqliteDatabaseTest, AFailingWriteInAGroupIsRolledBackAlone) {
