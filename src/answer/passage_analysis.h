@@ -1,6 +1,8 @@
-// PassageAnalysisCache keeps the analyses (search/sentence_analysis.h) of recently
-// answered-from passages that come without one, bounded, least recently used out; shared
-// by the threads of one ExtractiveAnswerer.
+// Where the extractive answerer gets a passage's analysis (search/sentence_analysis.h):
+// PassageAnalysisCache keeps those of recently answered-from passages, bounded, least
+// recently used out, shared by the threads of one ExtractiveAnswerer; on a miss the
+// analysis kept elsewhere (KeptAnalyses: the search index's) is asked for before the text
+// is analysed.
 #pragma once
 
 #include <list>

@@ -20,16 +20,10 @@ struct Vocabulary {
   FuzzyMatcher surfaces;               // surface word -> word id
   std::vector<uint32_t> surface_term;  // by word id: its term id
 
-  // The term's id, adding it (with no postings yet) when new.
-  uint32_t term_id(std::string_view term) {
-    auto [id, added] = terms.insert(term);
-    if (added) postings.emplace_back();
-    return id;
-  }
-
   // The token's term id, adding the term and its surface word when new.
   uint32_t intern(const Token& token) {
-    const uint32_t term = term_id(token.term);
+    auto [term, new_term] = terms.insert(token.term);
+    if (new_term) postings.emplace_back();
     auto [word, new_word] = surfaces.insert(token.surface);
     if (new_word) surface_term.push_back(term);
     return term;
