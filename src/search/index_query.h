@@ -2,6 +2,7 @@
 // the vocabulary, near spellings of those it lacks (typos), and per-bot synonyms.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -40,5 +41,29 @@ SynonymTable build_synonym_table(const Analyzer& analyzer,
 
 ParsedQuery parse_query(const std::vector<Token>& tokens, const Vocabulary& vocabulary,
                         const SynonymTable& synonyms, bool typo_tolerance, uint32_t live_docs);
+
+// Which query term a chunk's term is, for the proximity bonus: a bitmap that fits in a cache
+// line or two rules out almost every term before the short list of query terms is searched.
+class QueryTermLookup {
+ public:
+  explicit QueryTermLookup(const std::vector<QueryTerm>& terms) : terms_(terms) {
+    for (const QueryTerm& term : terms) bits_[slot(term.term)] |= bit(term.term);
+  }
+  // The index in the query's terms, or -1.
+  int find(uint32_t term) const {
+    if (!(bits_[slot(term)] & bit(term))) return -1;
+    for (size_t i = 0; i < terms_.size(); ++i) {
+      if (terms_[i].term == term) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+ private:
+  static size_t slot(uint32_t term) { return term / 64 % kWords; }
+  static uint64_t bit(uint32_t term) { return uint64_t{1} << (term % 64); }
+  static constexpr size_t kWords = 16;
+  std::array<uint64_t, kWords> bits_{};
+  const std::vector<QueryTerm>& terms_;
+};
 
 }  // namespace parley

@@ -5,17 +5,16 @@
 #include <atomic>
 #include <bit>
 #include <mutex>
-#include <numeric>
 #include <span>
 #include <unordered_map>
 
 #include "search/feedback.h"
 #include "search/index_memory.h"
 #include "search/index_query.h"
+#include "search/index_sentences.h"
 #include "search/index_varint.h"
 #include "search/index_vocabulary.h"
 #include "search/ranking_proximity.h"
-#include "search/sentence_analysis.h"
 
 namespace parley {
 namespace {
@@ -36,10 +35,7 @@ struct Doc {
   std::array<uint32_t, kIndexFields> length{};  // in words
   uint32_t token_count = 0;                     // every field
   std::vector<uint8_t> tokens;                  // per field: token count, then each token's term id
-  // The answerer's sentence analysis of the body (empty for a Q&A pair): the sentence
-  // count, per sentence its offset, length, words and token count and each token's word
-  // position in it; the body's distinct terms (ids, sorted as strings); each body token's
-  // index among them.
+  // The answerer's sentence analysis of the body (index_sentences.h); empty for a Q&A pair.
   std::vector<uint8_t> sentences;
 };
 
@@ -92,30 +88,6 @@ struct Candidate {
   uint32_t matched;  // query terms found
 };
 
-// Which query term a chunk's term is, for the proximity bonus: a bitmap that fits in a cache
-// line or two rules out almost every term before the short list of query terms is searched.
-class QueryTermLookup {
- public:
-  explicit QueryTermLookup(const std::vector<QueryTerm>& terms) : terms_(terms) {
-    for (const QueryTerm& term : terms) bits_[slot(term.term)] |= bit(term.term);
-  }
-  // The index in the query's terms, or -1.
-  int find(uint32_t term) const {
-    if (!(bits_[slot(term)] & bit(term))) return -1;
-    for (size_t i = 0; i < terms_.size(); ++i) {
-      if (terms_[i].term == term) return static_cast<int>(i);
-    }
-    return -1;
-  }
-
- private:
-  static size_t slot(uint32_t term) { return term / 64 % kWords; }
-  static uint64_t bit(uint32_t term) { return uint64_t{1} << (term % 64); }
-  static constexpr size_t kWords = 16;
-  std::array<uint64_t, kWords> bits_{};
-  const std::vector<QueryTerm>& terms_;
-};
-
 }  // namespace
 
 struct SearchIndex::Impl {
@@ -147,9 +119,7 @@ struct SearchIndex::Impl {
   mutable std::vector<std::unique_ptr<Scratch>> scratch_pool;
 
   void add(const ChunkText& chunk);
-  void keep_sentences(std::string_view body, const TextSentences& sentences, Doc& doc);
-  void keep_terms(Doc& doc) const;
-  static std::vector<uint32_t> field_tokens(const Doc& doc, int field);
+  void keep_terms(const std::vector<uint32_t>& body_terms, Doc& doc) const;
   std::shared_ptr<const PassageAnalysis> passage_analysis(std::string_view chunk_id,
                                                           std::string_view title) const;
   void remove(std::string_view chunk_id);
@@ -190,6 +160,7 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
   field_terms.clear();
   doc.tokens.clear();
   doc.sentences.clear();
+  std::vector<uint32_t> body_terms;  // in order
   for (int field = 0; field < kIndexFields; ++field) {
     const std::string& text = *texts[field];
     std::vector<Token> tokens;
@@ -197,7 +168,7 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
       // Analysed sentence by sentence: the same tokens, and the body's sentence analysis
       // kept for the answerer from the same work.
       TextSentences sentences = analyse_sentences(text, *analyzer);
-      keep_sentences(text, sentences, doc);
+      put_sentences(text, sentences, doc.sentences);
       for (std::vector<Token>& piece : sentences.tokens) {
         tokens.insert(tokens.end(), std::make_move_iterator(piece.begin()),
                       std::make_move_iterator(piece.end()));
@@ -210,6 +181,7 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
       const uint32_t term = vocabulary.intern(token);
       put_varint(doc.tokens, term);
       field_terms.push_back(uint64_t{term} << 2 | field);
+      if (field == kBodyField) body_terms.push_back(term);
     }
     // Length in words: the parts of an identifier share its position and do not make
     // the field longer than it reads.
@@ -223,7 +195,7 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
   }
   doc.tokens.shrink_to_fit();
   std::sort(field_terms.begin(), field_terms.end());
-  if (!doc.sentences.empty()) keep_terms(doc);
+  if (!doc.sentences.empty()) keep_terms(body_terms, doc);
   for (size_t i = 0; i < field_terms.size();) {
     const uint32_t term = static_cast<uint32_t>(field_terms[i] >> 2);
     FieldFreqs freqs{};
@@ -242,61 +214,18 @@ void SearchIndex::Impl::add(const ChunkText& chunk) {
   statistics_stale = true;
 }
 
-// What the answerer needs of the body beyond its tokens, so that answering from the chunk
-// analyses nothing.
-void SearchIndex::Impl::keep_sentences(std::string_view body, const TextSentences& sentences,
-                                       Doc& doc) {
-  std::vector<uint8_t>& out = doc.sentences;
-  put_varint(out, static_cast<uint32_t>(sentences.texts.size()));
-  for (size_t s = 0; s < sentences.texts.size(); ++s) {
-    const std::string_view text = sentences.texts[s];
-    const std::vector<Token>& tokens = sentences.tokens[s];
-    const size_t offset = static_cast<size_t>(text.data() - body.data());
-    for (size_t value : {offset, text.size(), word_count(text), tokens.size()}) {
-      put_varint(out, static_cast<uint32_t>(value));
-    }
-    for (const Token& token : tokens)
-      put_varint(out, token.position - sentences.first_positions[s]);
-  }
-}
-
-// The answerer's vocabulary (the body's distinct terms in their strings' order), then each
-// body token's index in it: sorted once here rather than at every read. From the body's
-// term ids in field_terms (sorted) and in doc.tokens (in order).
-void SearchIndex::Impl::keep_terms(Doc& doc) const {
-  std::vector<uint32_t> terms;
+// The answerer's terms of the body (index_sentences.h), from its term ids in field_terms
+// (sorted) and in order.
+void SearchIndex::Impl::keep_terms(const std::vector<uint32_t>& body_terms, Doc& doc) const {
+  std::vector<uint32_t> distinct;
   for (uint64_t field_term : field_terms) {
     const auto term = static_cast<uint32_t>(field_term >> 2);
-    if ((field_term & 3) == kBodyField && (terms.empty() || terms.back() != term)) {
-      terms.push_back(term);
+    if ((field_term & 3) == kBodyField && (distinct.empty() || distinct.back() != term)) {
+      distinct.push_back(term);
     }
   }
-  std::vector<std::pair<uint32_t, uint32_t>> rank_of(terms.size());  // term id, index
-  std::sort(terms.begin(), terms.end(), [this](uint32_t a, uint32_t b) {
-    return vocabulary.terms.key(a) < vocabulary.terms.key(b);
-  });
-  put_varint(doc.sentences, static_cast<uint32_t>(terms.size()));
-  for (uint32_t i = 0; i < terms.size(); ++i) {
-    put_varint(doc.sentences, terms[i]);
-    rank_of[i] = {terms[i], i};
-  }
-  std::sort(rank_of.begin(), rank_of.end());
-  for (uint32_t term : field_tokens(doc, kBodyField)) {
-    put_varint(doc.sentences,
-               std::lower_bound(rank_of.begin(), rank_of.end(), std::pair{term, 0u})->second);
-  }
+  put_sentence_terms(std::move(distinct), body_terms, vocabulary.terms, doc.sentences);
   doc.sentences.shrink_to_fit();
-}
-
-// A field's term ids in order, from the doc's token sequence.
-std::vector<uint32_t> SearchIndex::Impl::field_tokens(const Doc& doc, int field) {
-  const uint8_t* p = doc.tokens.data();
-  for (int skipped = 0; skipped < field; ++skipped) {
-    for (uint32_t count = get_varint(p); count > 0; --count) get_varint(p);
-  }
-  std::vector<uint32_t> terms(get_varint(p));
-  for (uint32_t& term : terms) term = get_varint(p);
-  return terms;
 }
 
 std::shared_ptr<const PassageAnalysis> SearchIndex::Impl::passage_analysis(
@@ -305,23 +234,9 @@ std::shared_ptr<const PassageAnalysis> SearchIndex::Impl::passage_analysis(
   if (found == chunk_ids.end()) return nullptr;
   const Doc& doc = docs[found->second];
   if (doc.sentences.empty()) return nullptr;
-  auto analysis = std::make_shared<PassageAnalysis>();
+  auto analysis =
+      std::make_shared<PassageAnalysis>(read_sentences(doc.sentences, vocabulary.terms));
   for (const Token& token : analyzer->analyze(title)) analysis->title_terms.insert(token.term);
-  const uint8_t* p = doc.sentences.data();
-  analysis->sentences.resize(get_varint(p));
-  for (AnalysedSentence& sentence : analysis->sentences) {
-    sentence.offset = get_varint(p);
-    sentence.length = get_varint(p);
-    sentence.words = get_varint(p);
-    sentence.positions.resize(get_varint(p));
-    for (uint32_t& position : sentence.positions) position = get_varint(p);
-  }
-  analysis->vocabulary.resize(get_varint(p));
-  for (std::string& term : analysis->vocabulary) term = vocabulary.terms.key(get_varint(p));
-  for (AnalysedSentence& sentence : analysis->sentences) {
-    sentence.terms.resize(sentence.positions.size());
-    for (uint32_t& term : sentence.terms) term = get_varint(p);
-  }
   return analysis;
 }
 

@@ -85,6 +85,12 @@ class Widget : public testing::ServedWorkspace {
     return widget("POST", "/chat", body, kShop, {{"X-Forwarded-For", address}}).status;
   }
 
+  // Lets each visitor send 3 messages a minute; the status of the change.
+  int allow_three_messages_a_minute() {
+    return call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"messages_per_minute":3}})")
+        .status;
+  }
+
   std::string bot_, public_id_;
 };
 
@@ -179,9 +185,7 @@ TEST_F(Widget, AnswersThePreflightOfAllowedOrigins) {
 }
 
 TEST_F(Widget, LimitsEachVisitorToTheBotsMessagesPerMinute) {
-  ASSERT_EQ(
-      call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"messages_per_minute":3}})").status,
-      200);
+  ASSERT_EQ(allow_three_messages_a_minute(), 200);
   // The first message has no visitor id (counted by address); then the visitor's own bucket.
   auto first = say({{"message", "How long does shipping take?"}});
   ASSERT_EQ(first.status, 200) << first.body;
@@ -215,9 +219,7 @@ TEST_F(Widget, LimitsEachVisitorToTheBotsMessagesPerMinute) {
 // every connection comes from the proxy: only a trusted proxy's X-Forwarded-For tells
 // visitors apart; anyone else's is ignored.
 TEST_F(Widget, NewVisitorsAreLimitedByTheirOwnAddressOnlyBehindATrustedProxy) {
-  ASSERT_EQ(
-      call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"messages_per_minute":3}})").status,
-      200);
+  ASSERT_EQ(allow_three_messages_a_minute(), 200);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(first_message_via_proxy("198.51.100.1"), 200) << i;
   // The header is not believed: one address, its allowance spent.
   EXPECT_EQ(first_message_via_proxy("198.51.100.2"), 429);
@@ -231,9 +233,7 @@ class WidgetBehindProxy : public Widget {
 };
 
 TEST_F(WidgetBehindProxy, EachForwardedAddressHasItsOwnAllowance) {
-  ASSERT_EQ(
-      call("PATCH", "/api/v1/bots/" + bot_, R"({"settings":{"messages_per_minute":3}})").status,
-      200);
+  ASSERT_EQ(allow_three_messages_a_minute(), 200);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(first_message_via_proxy("198.51.100.1"), 200) << i;
   EXPECT_EQ(first_message_via_proxy("198.51.100.1"), 429);
   EXPECT_EQ(first_message_via_proxy("198.51.100.2"), 200);
@@ -394,8 +394,9 @@ TEST_F(Widget, AVisitorAsksForAPersonAndHearsTheAgentLive) {
   std::string body;
   ASSERT_TRUE(testing::read_events_until(events, body, "agent_message", 1)) << body;
   for (const auto& e : testing::parse_sse(body)) {
-    if (e.event == "agent_message")
+    if (e.event == "agent_message") {
       EXPECT_EQ(text_of(parse_json(e.data), "text"), "Hello, Ada here.");
+    }
   }
 }
 
